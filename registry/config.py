@@ -1,0 +1,25 @@
+"""Configuration from the environment, with defaults that need no set-up."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def load_config(instance_path: str) -> dict:
+    """Settings read from REGISTRY_* environment variables."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "registry.sqlite3")
+    return {
+        "DATABASE_URL": os.environ.get("REGISTRY_DATABASE_URL") or default_db,
+        # Unset: the embedded search engine inside the registry's own database.
+        "SEARCH_URL": os.environ.get("REGISTRY_SEARCH_URL") or None,
+        # "Today" for as-of reads is the bureau's calendar day, not the server's.
+        "TIMEZONE": os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"),
+        "MAX_PAGE_SIZE": 500,
+        "API_TITLE": "成本预算绩效 标准库 Standards Registry",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "JSON_SORT_KEYS": False,
+    }

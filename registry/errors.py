@@ -1,0 +1,45 @@
+"""Domain errors raised by services; `registry.api.errors` is the one place that maps them to HTTP."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base: a Chinese message for people and a stable machine code for programs."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class ValidationFailed(DomainError):
+    """Input that is well-formed but refers to unknown things or breaks a domain rule."""
+
+    status = 422
+    code = "validation_failed"
+
+
+class PreconditionFailed(DomainError):
+    """The client's ETag is stale: someone changed the version since it was read."""
+
+    status = 412
+    code = "precondition_failed"
+
+
+class PreconditionRequired(DomainError):
+    status = 428
+    code = "precondition_required"

@@ -1,0 +1,9 @@
+"""Alembic environment: run migrations on the connection `registry init` hands over."""
+from alembic import context
+
+from registry.models import Base
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()

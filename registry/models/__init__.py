@@ -1,0 +1,7 @@
+"""SQLAlchemy models: taxonomy, standards with versions and items, events."""
+from registry.models.base import Base
+from registry.models.event import Event
+from registry.models.standard import Item, Standard, Version
+from registry.models.taxonomy import Category, Department, Field, Region
+
+__all__ = ["Base", "Category", "Department", "Event", "Field", "Item", "Region", "Standard", "Version"]

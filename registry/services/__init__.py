@@ -1,0 +1,1 @@
+"""Domain services: they take a session and plain data, raise `registry.errors`, know no HTTP."""

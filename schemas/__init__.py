@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the API's request and response shapes and their validation."""

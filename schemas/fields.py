@@ -1,0 +1,111 @@
+"""Marshmallow fields and base schema that speak Chinese to the people who send bad input.
+
+Marshmallow merges `default_error_messages` along the MRO, so a mixin placed first
+overrides the English defaults of every field type.
+"""
+from __future__ import annotations
+
+import decimal
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from registry.decimals import to_text
+
+MAX_DIGITS = 18  # integer digits accepted for an amount: far beyond any budget
+MAX_PLACES = 6
+
+
+class _Chinese:
+    default_error_messages = {
+        "required": "必填字段",
+        "null": "不能为 null",
+        "validator_failed": "取值无效",
+    }
+
+
+class String(_Chinese, fields.String):
+    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+
+
+class Integer(_Chinese, fields.Integer):
+    default_error_messages = {"invalid": "应为整数", "too_large": "数值过大"}
+
+
+class Boolean(_Chinese, fields.Boolean):
+    default_error_messages = {"invalid": "应为 true 或 false"}
+
+
+class Date(_Chinese, fields.Date):
+    default_error_messages = {"invalid": "日期格式应为 YYYY-MM-DD，且为真实日期", "format": "无法格式化为日期"}
+
+
+class DateTime(_Chinese, fields.AwareDateTime):
+    default_error_messages = {"invalid": "时间格式无效"}
+
+
+class Dict(_Chinese, fields.Dict):
+    default_error_messages = {"invalid": "应为 JSON 对象"}
+
+
+class List(_Chinese, fields.List):
+    default_error_messages = {"invalid": "应为数组"}
+
+
+class Nested(_Chinese, fields.Nested):
+    default_error_messages = {"type": "应为 JSON 对象"}
+
+
+class Enum(_Chinese, fields.Enum):
+    default_error_messages = {"unknown": "应为以下之一：{choices}"}
+
+
+class Amount(_Chinese, fields.Decimal):
+    """An exact number: accepted as a JSON number or string, returned as a canonical string."""
+
+    default_error_messages = {
+        "invalid": "应为数字（可写作 JSON 数字或字符串，如 \"650\"、\"0.7\"）",
+        "special": "不允许 NaN 或无穷大",
+        "too_large": f"整数部分最多 {MAX_DIGITS} 位",
+        "too_precise": f"最多 {MAX_PLACES} 位小数",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_nan=False, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        number = super()._validated(value)
+        if number is None:
+            return None
+        sign, digits, exponent = number.as_tuple()
+        if len(digits) + exponent > MAX_DIGITS:
+            raise self.make_error("too_large")
+        if exponent < -MAX_PLACES and number != number.quantize(decimal.Decimal(1).scaleb(-MAX_PLACES)):
+            raise self.make_error("too_precise")
+        return number
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else to_text(decimal.Decimal(value))
+
+
+def text(*, required: bool = False, max_length: int = 200, min_length: int = 0, **kwargs) -> String:
+    """A trimmed string with a length limit stated in Chinese."""
+    return String(
+        required=required,
+        validate=validate.Length(
+            min=min_length, max=max_length,
+            error=f"长度应在 {min_length} 到 {max_length} 个字符之间" if min_length else f"最多 {max_length} 个字符",
+        ),
+        **kwargs,
+    )
+
+
+class BaseSchema(Schema):
+    """Unknown keys are refused: a typo must not silently drop a value."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+    error_messages = {"type": "应为 JSON 对象", "unknown": "未知字段"}

@@ -1,0 +1,110 @@
+"""Fixtures: every test that takes `app` runs once on SQLite and once on PostgreSQL.
+
+PostgreSQL comes from REGISTRY_TEST_POSTGRES_URL (scripts/postgres.sh prints one). Without
+it the PostgreSQL half is skipped with a reason on a laptop, and fails the run in CI.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from registry import create_app, migrations
+from registry.db import get_db
+from registry.models import Base
+from registry.services.taxonomy import load_taxonomy
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def require_service(reason: str) -> None:
+    """Skip a test whose service is missing, except in CI where that is a failure."""
+    if IN_CI:
+        pytest.fail(f"required service unavailable in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory) -> dict[str, str | None]:
+    sqlite_path = tmp_path_factory.mktemp("db") / "registry.sqlite3"
+    return {"sqlite": f"sqlite:///{sqlite_path}", "postgresql": os.environ.get("REGISTRY_TEST_POSTGRES_URL")}
+
+
+_prepared: set[str] = set()
+
+
+def _prepare_schema(url: str) -> None:
+    """Drop what a previous run left and build the schema with the real migrations."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = set(inspect(conn).get_table_names())
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name in tables:
+                conn.execute(text(f"DROP TABLE {table.name}" + (" CASCADE" if engine.dialect.name == "postgresql" else "")))
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def _empty_tables(db) -> None:
+    names = [t.name for t in Base.metadata.sorted_tables]
+    with db.write_engine.begin() as conn:
+        if db.is_sqlite:
+            for name in reversed(names):
+                conn.execute(text(f"DELETE FROM {name}"))
+            conn.execute(text("DELETE FROM sqlite_sequence"))
+        else:
+            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app(backend, database_urls, tmp_path):
+    url = database_urls[backend]
+    if url is None:
+        require_service("PostgreSQL not configured: run `export REGISTRY_TEST_POSTGRES_URL=$(scripts/postgres.sh | tail -1)`")
+    if url not in _prepared:
+        _prepare_schema(url)
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        migrations.upgrade(get_db_of(app).write_engine)
+        _prepared.add(url)
+    else:
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+    db = get_db_of(app)
+    _empty_tables(db)
+    with db.write() as session:
+        load_taxonomy(session, _taxonomy())
+    yield app
+    db.dispose()
+
+
+def get_db_of(app):
+    with app.app_context():
+        return get_db()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def seeded(app):
+    """The app with the bundled seed loaded."""
+    from registry.seeding import seed
+
+    with get_db_of(app).write() as session:
+        seed(session)
+    return app
+
+
+def _taxonomy() -> dict:
+    import json
+
+    return json.loads((Path(__file__).parent.parent / "seed_data" / "taxonomy.json").read_text(encoding="utf-8"))
