@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 
 from registry.decimals import to_text
 from registry.enums import Kind, Rule, Status
-from schemas.common import PageSchema
+from schemas.common import PageArgsSchema, PageSchema
 from schemas.fields import (
     Amount, BaseSchema, Boolean, Date, DateTime, Dict, Enum, Integer, List, Nested, String, text,
 )
@@ -153,7 +153,7 @@ class StandardDetailSchema(StandardSummarySchema):
     versions = List(Nested(VersionSummarySchema))
 
 
-class StandardFilterSchema(BaseSchema):
+class StandardFilterSchema(PageArgsSchema):
     kind = Enum(Kind, by_value=True)
     field = text(max_length=128)
     category = text(max_length=128)

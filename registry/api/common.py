@@ -15,7 +15,13 @@ from registry.db import commit, request_session
 
 
 class Parser(FlaskParser):
-    """JSON numbers are parsed as Decimal, so no amount ever passes through a float."""
+    """JSON numbers are parsed as Decimal, so no amount ever passes through a float.
+
+    Unknown body keys and query parameters are refused (the schemas say RAISE): a
+    misspelt filter must not silently return everything.
+    """
+
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "json": None}
 
     def _raw_load_json(self, req):
         if not is_json_request(req):

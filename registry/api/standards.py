@@ -5,7 +5,7 @@ from flask.views import MethodView
 from registry.api.common import Blueprint, current_actor, transactional
 from registry.db import request_session
 from registry.services import standards
-from schemas.common import ErrorSchema, PageArgsSchema
+from schemas.common import ErrorSchema
 from schemas.standards import (
     AsOfSchema, StandardCreateSchema, StandardDetailSchema, StandardFilterSchema, StandardListSchema,
 )
@@ -16,11 +16,11 @@ blp = Blueprint("standards", __name__, url_prefix="/api/v1/standards", descripti
 @blp.route("")
 class Standards(MethodView):
     @blp.arguments(StandardFilterSchema, location="query")
-    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, StandardListSchema)
     @blp.alt_response(422, schema=ErrorSchema)
-    def get(self, filters, page, page_size):
+    def get(self, filters):
         """List standards by kind, field, category (with its sub-categories), region, status, as_of."""
+        page, page_size = filters.pop("page"), filters.pop("page_size")
         return standards.list_standards(request_session(), filters, page, page_size)
 
     @blp.arguments(StandardCreateSchema)
