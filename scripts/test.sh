@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Run the whole suite on SQLite and on a real PostgreSQL server (installed and started by
+# scripts/postgres.sh). Extra arguments go to pytest. With CI=true a missing service fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh dev
+
+if [ -z "${REGISTRY_TEST_POSTGRES_URL:-}" ]; then
+  if url=$(scripts/postgres.sh | tail -n 1); then
+    export REGISTRY_TEST_POSTGRES_URL=$url
+  else
+    echo "warning: could not start PostgreSQL; its half of the suite will be skipped (and fail under CI=true)" >&2
+  fi
+fi
+
+exec .venv/bin/python -m pytest "$@"
