@@ -41,8 +41,12 @@ def current_actor() -> Actor:
     Authentication comes with the workflow issue; until then writes are open and
     attributed to the name in `X-Actor` (or "anonymous").
     """
-    name = (request.headers.get("X-Actor") or "anonymous").strip()[:128] or "anonymous"
-    return Actor(name, "anonymous")
+    raw = request.headers.get("X-Actor") or ""
+    try:  # WSGI hands headers over as latin-1; clients send UTF-8 names such as 朱家角镇财政所
+        raw = raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        pass
+    return Actor(raw.strip()[:128] or "anonymous", "anonymous")
 
 
 def transactional(view):
