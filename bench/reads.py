@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, and_, create_engine, func, or_, select
+from sqlalchemy import Connection, Engine, and_, bindparam, create_engine, func, or_, select
 from sqlalchemy.engine import make_url
 
 from bench.datagen import generate
@@ -65,31 +65,37 @@ DETAIL = (*SUMMARY, V.c.issuer, V.c.url, V.c.note, V.c.created_at, V.c.created_b
 ITEMS = (I.c.key, I.c.name, I.c.rule, I.c.unit, I.c.value, I.c.min, I.c.max, I.c.conditions, I.c.components, I.c.note)
 
 
-def in_force(day: date):
+def in_force(day):
     return and_(V.c.status.in_(sorted(IN_FORCE_STATUSES)), V.c.effective_from <= day,
                 or_(V.c.effective_to.is_(None), V.c.effective_to > day))
 
 
+# Built once with bound parameters, as a hand-written data layer would; each call only executes.
+DAY, CODE, FIELD, CATEGORY, SUBTREE = (bindparam(name) for name in ("day", "code", "field", "category", "subtree"))
+DETAIL_VERSIONS = (select(*HEAD, *DETAIL).select_from(PLACED.join(V, V.c.standard_id == S.c.id))
+                   .where(S.c.code == CODE).order_by(V.c.number))
+DETAIL_ITEMS = (select(*ITEMS).select_from(I.join(V, V.c.id == I.c.version_id).join(S, S.c.id == V.c.standard_id))
+                .where(S.c.code == CODE, in_force(DAY)).order_by(I.c.position))
+_LISTED = (F.c.code == FIELD, S.c.category_id.in_(
+    select(WITHIN.c.id).where(or_(WITHIN.c.code == CATEGORY, WITHIN.c.code.like(SUBTREE, escape="\\")))))
+_IN_FORCE_VERSION = (V, and_(V.c.standard_id == S.c.id, in_force(DAY)))
+LIST_COUNT = select(func.count()).select_from(S.join(F, F.c.id == S.c.field_id).join(*_IN_FORCE_VERSION)).where(*_LISTED)
+LIST_PAGE = (select(*HEAD, *SUMMARY).select_from(PLACED.join(*_IN_FORCE_VERSION)).where(*_LISTED)
+             .order_by(S.c.code).limit(PAGE_SIZE))
+
+
 def raw_detail(conn: Connection, code: str, day: date) -> tuple[list, list]:
     """The standard with its names and every version (a row each), and the in-force items."""
-    versions = conn.execute(select(*HEAD, *DETAIL).select_from(PLACED.join(V, V.c.standard_id == S.c.id))
-                            .where(S.c.code == code).order_by(V.c.number)).all()
-    items = conn.execute(select(*ITEMS).select_from(I.join(V, V.c.id == I.c.version_id).join(S, S.c.id == V.c.standard_id))
-                         .where(S.c.code == code, in_force(day)).order_by(I.c.position)).all()
+    versions = conn.execute(DETAIL_VERSIONS, {"code": code}).all()
+    items = conn.execute(DETAIL_ITEMS, {"code": code, "day": day}).all()
     return versions, items
 
 
 def raw_list(conn: Connection, field: str, category: str, day: date) -> tuple[int, list]:
     """The count and one page of standards in force on `day` under a field and category subtree."""
-    subtree = select(WITHIN.c.id).where(or_(WITHIN.c.code == category,
-                                            WITHIN.c.code.startswith(category + ".", autoescape=True)))
-    where = (F.c.code == field, S.c.category_id.in_(subtree))
-    with_version = (V, and_(V.c.standard_id == S.c.id, in_force(day)))
-    total = conn.execute(select(func.count()).select_from(S.join(F, F.c.id == S.c.field_id).join(*with_version))
-                         .where(*where)).scalar_one()
-    rows = conn.execute(select(*HEAD, *SUMMARY).select_from(PLACED.join(*with_version)).where(*where)
-                        .order_by(S.c.code).limit(PAGE_SIZE)).all()
-    return total, rows
+    subtree = category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ".%"
+    params = {"field": field, "category": category, "subtree": subtree, "day": day}
+    return conn.execute(LIST_COUNT, params).scalar_one(), conn.execute(LIST_PAGE, params).all()
 
 
 @dataclass

@@ -20,8 +20,7 @@ from registry.enums import Kind, Status
 from registry.errors import ValidationFailed
 from registry.models import Standard, Version
 from registry.services import events, taxonomy
-from registry.services.standards import new_version_row
-from registry.services.standards import _placement as placement
+from registry.services.standards import new_version_row, placement
 from schemas.standards import ItemSchema
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"

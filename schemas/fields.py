@@ -106,6 +106,5 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = RAISE
-        ordered = True
 
     error_messages = {"type": "应为 JSON 对象", "unknown": "未知字段"}

@@ -111,8 +111,12 @@ class VersionSummarySchema(BaseSchema):
     doc_no = String()
 
 
-class VersionSchema(VersionSummarySchema):
+class VersionSchema(BaseSchema):
     code = fields.Function(lambda v: v.standard.code)
+    number = Integer()
+    status = Enum(Status, by_value=True)
+    effective_from = Date()
+    effective_to = Date()
     basis = fields.Function(lambda v: {"issuer": v.issuer, "doc_no": v.doc_no, "url": v.url})
     note = String()
     created_at = DateTime()

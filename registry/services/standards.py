@@ -37,7 +37,7 @@ def create_standard(session: Session, data: dict, actor: Actor) -> StandardView:
         title=data["title"],
         is_sample=data.get("is_sample", False),
         created_by=actor.name,
-        **_placement(session, data),
+        **placement(session, data),
     )
     version = new_version_row(standard, 1, Status.DRAFT, data, actor)
     session.add_all([standard, version])
@@ -75,7 +75,8 @@ def check_period(start: date | None, end: date | None, path: str = "effective_to
         )
 
 
-def _placement(session: Session, data: dict) -> dict:
+def placement(session: Session, data: dict) -> dict:
+    """Resolve field, category, region and department (codes or names) to their ids."""
     field = taxonomy.resolve(session, Field, data["field"], path="field")
     return {
         "field_id": field.id,
