@@ -17,14 +17,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Chinese stays readable in responses
 
-    from registry import api, cli, db
+    from registry import api, auth, cli, db
     from registry.services import clock
 
     clock.configure(app.config["TIMEZONE"])
     db.init_app(app)
+    _add_request_ids(app)
+    auth.init_app(app)
     api.init_app(app)
     cli.init_app(app)
-    _add_request_ids(app)
     return app
 
 

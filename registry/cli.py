@@ -6,9 +6,26 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from registry import migrations
+from registry.actor import Actor
 from registry.db import get_db
+from registry.errors import DomainError
+from registry.roles import Role
+from registry.services import tokens
 
-registry_cli = AppGroup("registry", help="标准库管理命令 Registry administration.")
+CLI_ACTOR = Actor("cli", Role.ADMIN.value)  # whoever has shell access to the server is an administrator
+
+class RegistryGroup(AppGroup):
+    """Domain errors end a command with their Chinese message and code, not a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            details = "".join(f"\n  {path}: {'；'.join(msgs)}" for path, msgs in (error.errors or {}).items())
+            raise click.ClickException(f"{error.message} [{error.code}]{details}") from error
+
+
+registry_cli = RegistryGroup("registry", help="标准库管理命令 Registry administration.")
 
 
 @registry_cli.command("init")
@@ -30,6 +47,44 @@ def seed_command() -> None:
         f"seeded: {report.taxonomy_rows} taxonomy rows, {report.standards} standards, "
         f"{report.versions} versions, {report.items} items added"
     )
+
+
+token_cli = RegistryGroup("token", help="API 令牌管理 Manage API tokens.")
+registry_cli.add_command(token_cli)
+
+
+@token_cli.command("create")
+@click.option("--name", required=True, help="持有人名称（审核时据此区分提交人与确认人）")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--department", help="submitter 绑定的部门代码或名称")
+@click.option("--expires", type=click.DateTime(formats=["%Y-%m-%d"]), help="首个失效的日期 YYYY-MM-DD")
+def token_create(name: str, role: str, department: str | None, expires) -> None:
+    """Issue a token; the secret is printed as the last line, once."""
+    with get_db().write() as session:
+        issued = tokens.issue(session, name, role, CLI_ACTOR, department=department,
+                              expires_on=expires.date() if expires else None)
+        click.echo(f"created token {issued.token.id} for {tokens.describe(issued.token)}", err=True)
+    click.echo(issued.secret)
+
+
+@token_cli.command("list")
+def token_list() -> None:
+    """Every token: id, name, role, department, expiry, revocation (never the secret)."""
+    with get_db().read() as session:
+        for t in tokens.list_tokens(session):
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else (
+                f"expires {t.expires_on.isoformat()}" if t.expires_on else "active")
+            department = t.department.code if t.department else "-"
+            click.echo(f"{t.id}\t{t.prefix}…\t{t.name}\t{t.role.value}\t{department}\t{state}")
+
+
+@token_cli.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke a token by its id (see `token list`)."""
+    with get_db().write() as session:
+        token = tokens.revoke(session, token_id)
+        click.echo(f"revoked token {token.id} of {tokens.describe(token)}")
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,8 @@ def load_config(instance_path: str) -> dict:
         "SEARCH_URL": os.environ.get("REGISTRY_SEARCH_URL") or None,
         # "Today" for as-of reads is the bureau's calendar day, not the server's.
         "TIMEZONE": os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"),
-        "MAX_PAGE_SIZE": 500,
+        # Lets GET requests without a token act as readers: only on a trusted network.
+        "ANONYMOUS_READS": os.environ.get("REGISTRY_ANONYMOUS_READS", "").lower() in ("1", "true", "yes"),
         "API_TITLE": "成本预算绩效 标准库 Standards Registry",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -43,3 +43,13 @@ class PreconditionFailed(DomainError):
 class PreconditionRequired(DomainError):
     status = 428
     code = "precondition_required"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"

@@ -90,8 +90,26 @@ def get_db_of(app):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def headers_for(app):
+    """headers_for(role, department=None, name=None) → {"Authorization": "Bearer …"} for a fresh token."""
+    from registry.actor import Actor
+    from registry.services import tokens
+
+    def make(role: str, department: str | None = None, name: str | None = None) -> dict[str, str]:
+        with get_db_of(app).write() as session:
+            issued = tokens.issue(session, name or f"{role}-tester", role, Actor("fixture", "admin"),
+                                  department=department)
+        return {"Authorization": f"Bearer {issued.secret}"}
+
+    return make
+
+
+@pytest.fixture
+def client(app, headers_for):
+    """A test client acting as an administrator unless a test passes other headers."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = headers_for("admin", name="admin-tester")["Authorization"]
+    return client
 
 
 @pytest.fixture

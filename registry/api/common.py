@@ -1,4 +1,4 @@
-"""What every blueprint shares: the argument parser, the acting user, commits, ETags."""
+"""What every blueprint shares: the argument parser, commits, the If-Match parameter."""
 from __future__ import annotations
 
 import json
@@ -6,11 +6,10 @@ from decimal import Decimal
 from functools import wraps
 
 import flask_smorest
-from flask import abort, request
+from flask import abort
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from registry.actor import Actor
 from registry.db import commit, request_session
 
 
@@ -33,20 +32,6 @@ class Parser(FlaskParser):
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
-
-
-def current_actor() -> Actor:
-    """The caller, recorded on every change.
-
-    Authentication comes with the workflow issue; until then writes are open and
-    attributed to the name in `X-Actor` (or "anonymous").
-    """
-    raw = request.headers.get("X-Actor") or ""
-    try:  # WSGI hands headers over as latin-1; clients send UTF-8 names such as 朱家角镇财政所
-        raw = raw.encode("latin-1").decode("utf-8")
-    except UnicodeError:
-        pass
-    return Actor(raw.strip()[:128] or "anonymous", "anonymous")
 
 
 def transactional(view):

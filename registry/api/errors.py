@@ -6,7 +6,7 @@ import logging
 from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from registry.errors import DomainError
+from registry.errors import DomainError, Unauthorized
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,11 @@ def _webargs_errors(error: HTTPException) -> dict | None:
 
 
 def handle_domain_error(error: DomainError):
-    return jsonify(error_body(error.status, error.code, error.message, error.errors)), error.status
+    response = jsonify(error_body(error.status, error.code, error.message, error.errors))
+    response.status_code = error.status
+    if isinstance(error, Unauthorized):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="standards-registry"'
+    return response
 
 
 def handle_http_exception(error: HTTPException):

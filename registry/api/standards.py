@@ -2,7 +2,8 @@
 from flask import url_for
 from flask.views import MethodView
 
-from registry.api.common import Blueprint, current_actor, transactional
+from registry.api.common import Blueprint, transactional
+from registry.auth import current_actor
 from registry.db import request_session
 from registry.services import standards
 from schemas.common import ErrorSchema

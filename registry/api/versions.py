@@ -2,7 +2,8 @@
 from flask import request, url_for
 from flask.views import MethodView
 
-from registry.api.common import IF_MATCH, Blueprint, current_actor, transactional
+from registry.api.common import IF_MATCH, Blueprint, transactional
+from registry.auth import current_actor
 from registry.db import request_session
 from registry.services import versions
 from schemas.common import ErrorSchema

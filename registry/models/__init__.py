@@ -3,5 +3,6 @@ from registry.models.base import Base
 from registry.models.event import Event
 from registry.models.standard import Item, Standard, Version
 from registry.models.taxonomy import Category, Department, Field, Region
+from registry.models.token import Token
 
-__all__ = ["Base", "Category", "Department", "Event", "Field", "Item", "Region", "Standard", "Version"]
+__all__ = ["Base", "Category", "Department", "Event", "Field", "Item", "Region", "Standard", "Token", "Version"]

@@ -14,6 +14,7 @@ from registry.models import Department, Field, Region, Standard, Version
 from registry.services import events, taxonomy
 from registry.services.inforce import explain_not_in_force, in_force_on, pick_in_force
 from registry.services.items import build_items
+from registry.services.permissions import ensure_department
 from registry.services.clock import today
 
 
@@ -31,13 +32,16 @@ def create_standard(session: Session, data: dict, actor: Actor) -> StandardView:
     """A new standard with version 1 as a draft."""
     if session.scalar(select(Standard.id).where(Standard.code == data["code"])) is not None:
         raise Conflict(f"标准代码 {data['code']} 已存在", code="duplicate_code")
+    where = placement(session, data)
+    department = session.get(Department, where["department_id"])
+    ensure_department(actor, department.code, department.name)
     standard = Standard(
         code=data["code"],
         kind=Kind(data["kind"]),
         title=data["title"],
         is_sample=data.get("is_sample", False),
         created_by=actor.name,
-        **placement(session, data),
+        **where,
     )
     version = new_version_row(standard, 1, Status.DRAFT, data, actor)
     session.add_all([standard, version])

@@ -6,7 +6,7 @@ from typing import TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from registry.errors import ValidationFailed
+from registry.errors import Conflict, ValidationFailed
 from registry.models import Category, Department, Field, Region
 
 T = TypeVar("T", Field, Category, Region, Department)
@@ -111,3 +111,38 @@ def _ensure(session: Session, model: type, code: str, **values) -> int:
     session.add(model(code=code, **values))
     session.flush()
     return 1
+
+
+_ENTRY_MODELS = {"fields": Field, "categories": Category, "regions": Region, "departments": Department}
+
+
+def add_entry(session: Session, kind: str, data: dict) -> Field | Category | Region | Department:
+    """Add one field, category, region or department (admin only, enforced by the API)."""
+    model = _ENTRY_MODELS[kind]
+    if session.scalars(select(model).where(model.code == data["code"])).first() is not None:
+        raise Conflict(f"代码 {data['code']} 已存在", code="duplicate_code")
+    values = {"code": data["code"], "name": data["name"], "position": 1000}
+    if model is Category:
+        if not data.get("field"):
+            raise ValidationFailed("新增类别须指定所属领域 field", code="field_required", errors={"field": ["必填"]})
+        field = resolve(session, Field, data["field"], path="field")
+        parent = resolve_category(session, field, data["parent"], path="parent") if data.get("parent") else None
+        prefix = (parent.code if parent else field.code) + "."
+        if not data["code"].startswith(prefix) or "." in data["code"][len(prefix):]:
+            raise ValidationFailed(f"类别代码应为 {prefix}<名称>", code="bad_category_code",
+                                   errors={"code": [f"应以 {prefix} 开头，其后不含 ."]})
+        values |= {"field_id": field.id, "parent_id": parent.id if parent else None}
+    elif model is Region:
+        values["level"] = data.get("level") or "town"
+    elif model is not Department and model is not Field:
+        raise ValidationFailed(f"未知的分类项类型：{kind}", code="unknown_kind")
+    if session.scalars(select(model).where(model.name == data["name"], *_name_scope(model, values))).first():
+        raise Conflict(f"名称“{data['name']}”已存在", code="duplicate_name")
+    entry = model(**values)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _name_scope(model, values: dict) -> list:
+    return [Category.field_id == values["field_id"]] if model is Category else []

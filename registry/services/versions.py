@@ -11,6 +11,7 @@ from registry.errors import Conflict, NotFound, PreconditionFailed, Precondition
 from registry.models import Event, Standard, Version
 from registry.models.base import utcnow
 from registry.services import events
+from registry.services.permissions import ensure_department
 from registry.services.items import ITEM_FIELDS, build_items, item_as_dict, make_item
 from registry.services.standards import check_period, get_standard, load_versions, new_version_row
 
@@ -32,6 +33,7 @@ def get_version(session: Session, code: str, number: int) -> Version:
 def create_draft(session: Session, code: str, changes: dict, actor: Actor) -> Version:
     """A new draft: the latest version's content plus `changes`."""
     standard = get_standard(session, code)
+    ensure_department(actor, standard.department.code, standard.department.name)
     versions = load_versions(session, standard)
     unfinished = [v for v in versions if v.status in UNFINISHED_STATUSES]
     if unfinished:
@@ -60,6 +62,7 @@ def create_draft(session: Session, code: str, changes: dict, actor: Actor) -> Ve
 def edit_draft(session: Session, code: str, number: int, changes: dict, if_match: str | None, actor: Actor) -> Version:
     """Apply `changes` to a draft, provided the caller saw its latest state (If-Match)."""
     version = get_version(session, code, number)
+    ensure_department(actor, version.standard.department.code, version.standard.department.name)
     if version.status not in EDITABLE_STATUSES:
         raise Conflict(
             f"版本 v{number} 状态为“{STATUS_NAMES[version.status]}”，不可修改；请用 POST /api/v1/standards/{code}/versions 新建版本",

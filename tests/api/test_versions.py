@@ -10,8 +10,8 @@ from tests.factories import standard_payload
 BASE = "/api/v1/standards/SP-TEST-MEETING"
 
 
-def _create(client):
-    response = client.post("/api/v1/standards", json=standard_payload(), headers={"X-Actor": "张三"})
+def _create(client, headers=None):
+    response = client.post("/api/v1/standards", json=standard_payload(), headers=headers)
     assert response.status_code == 201, response.json
 
 
@@ -140,14 +140,14 @@ def test_diff_reports_added_removed_and_changed_items(app, client):
     assert client.get(f"{BASE}/versions/2/diff?against=9").status_code == 404
 
 
-def test_history_lists_every_change_with_actor_in_order(app, client):
-    _create(client)
+def test_history_lists_every_change_with_actor_in_order(app, client, headers_for):
+    _create(client, headers_for("submitter", department="finance", name="张三"))
     etag = client.get(f"{BASE}/versions/1").headers["ETag"]
     client.patch(f"{BASE}/versions/1", json={"note": "改", "comment": "补充说明"},
-                 headers={"If-Match": etag, "X-Actor": "李四"})
+                 headers={"If-Match": etag, **headers_for("reviewer", name="李四")})
     events = client.get(f"{BASE}/history").json
-    assert [(e["action"], e["actor"], e["version"], e["to_status"]) for e in events] == [
-        ("created", "张三", 1, "draft"), ("edited", "李四", 1, "draft"),
+    assert [(e["action"], e["actor"], e["actor_role"], e["version"], e["to_status"]) for e in events] == [
+        ("created", "张三", "submitter", 1, "draft"), ("edited", "李四", "reviewer", 1, "draft"),
     ]
     assert events[0]["seq"] < events[1]["seq"]
     assert events[1]["comment"] == "补充说明"

@@ -1,0 +1,46 @@
+"""Authentication (bearer tokens) and the role check of every /api/v1 request."""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+
+from registry.actor import Actor
+from registry.db import request_session
+from registry.errors import Forbidden, Unauthorized
+from registry.roles import POLICY, ROLE_NAMES, Role
+from registry.services import tokens
+
+ANONYMOUS_READER = Actor("anonymous", Role.READER.value)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_authenticate_and_authorise)
+
+
+def current_actor() -> Actor:
+    return g.actor
+
+
+def _authenticate_and_authorise() -> None:
+    if not request.path.startswith("/api/") or request.endpoint is None or request.method == "OPTIONS":
+        return  # health, docs and unknown paths (404) need no token
+    g.actor = _actor()
+    method = "GET" if request.method == "HEAD" else request.method
+    allowed = POLICY.get((request.endpoint, method), frozenset())
+    if Role(g.actor.role) not in allowed:
+        names = "、".join(f"{r.value}（{ROLE_NAMES[r]}）" for r in Role if r in allowed) or "无"
+        raise Forbidden(
+            f"角色 {g.actor.role}（{ROLE_NAMES[Role(g.actor.role)]}）无权执行 {method} {request.path}；允许的角色：{names}",
+            code="role_forbidden",
+        )
+
+
+def _actor() -> Actor:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        if current_app.config["ANONYMOUS_READS"] and request.method in ("GET", "HEAD"):
+            return ANONYMOUS_READER
+        raise Unauthorized("需要身份认证：请在请求头中提供 Authorization: Bearer <令牌>", code="token_missing")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthorized("Authorization 请求头格式应为：Bearer <令牌>", code="invalid_authorization")
+    return tokens.authenticate(request_session(), secret.strip())
