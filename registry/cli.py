@@ -1,6 +1,8 @@
 """`flask --app wsgi registry …`: init, seed."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -76,6 +78,18 @@ def token_list() -> None:
                 f"expires {t.expires_on.isoformat()}" if t.expires_on else "active")
             department = t.department.code if t.department else "-"
             click.echo(f"{t.id}\t{t.prefix}…\t{t.name}\t{t.role.value}\t{department}\t{state}")
+
+
+@token_cli.command("check")
+@click.argument("secret", default="-")
+def token_check(secret: str) -> None:
+    """Say whose a token is, or why it does not work (`-` or nothing: read it from stdin)."""
+    if secret == "-":
+        secret = sys.stdin.read()
+    secret = secret.strip()
+    with get_db().read() as session:
+        actor = tokens.authenticate(session, secret)
+    click.echo(f"valid: {actor.name} ({actor.role}{', ' + actor.department if actor.department else ''})")
 
 
 @token_cli.command("revoke")

@@ -11,9 +11,17 @@ WORKERS=${WORKERS:-2}
 scripts/bootstrap.sh
 .venv/bin/flask --app wsgi registry init
 .venv/bin/flask --app wsgi registry seed
+
+# Every /api/v1 call needs a token: make an administrator's on first start, keep it private.
+token_file=instance/admin.token
+if [ ! -s "$token_file" ] || ! .venv/bin/flask --app wsgi registry token check < "$token_file" >/dev/null 2>&1; then
+  mkdir -p instance
+  (umask 077; .venv/bin/flask --app wsgi registry token create --name 管理员 --role admin | tail -n 1 > "$token_file")
+fi
 echo
 echo "标准库已就绪 Standards registry ready at http://$HOST:$PORT/"
 echo "  API docs (Swagger UI): http://$HOST:$PORT/docs"
-echo "  try: curl 'http://$HOST:$PORT/api/v1/standards?field=admin'"
+echo "  administrator token (kept in $token_file): $(cat "$token_file")"
+echo "  try: curl -H \"Authorization: Bearer \$(cat $token_file)\" 'http://$HOST:$PORT/api/v1/standards?field=admin'"
 echo
 exec .venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" --access-logfile - wsgi:app

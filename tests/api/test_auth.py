@@ -116,3 +116,13 @@ def test_admin_adds_taxonomy_entries(client, headers_for):
     assert client.post("/api/v1/taxonomy/categories", json=wrong).json["code"] == "bad_category_code"
     reviewer = client.post("/api/v1/taxonomy/departments", json={"code": "x", "name": "某局"}, headers=headers_for("reviewer"))
     assert reviewer.status_code == 403
+
+
+def test_cli_token_check(app):
+    runner = app.test_cli_runner()
+    secret = runner.invoke(args=["registry", "token", "create", "--name", "部门甲", "--role", "submitter",
+                                 "--department", "青浦区财政局"]).output.strip().splitlines()[-1]
+    ok = runner.invoke(args=["registry", "token", "check"], input=secret + "\n")
+    assert ok.exit_code == 0 and "部门甲 (submitter, finance)" in ok.output
+    bad = runner.invoke(args=["registry", "token", "check", "srk_nope"])
+    assert bad.exit_code != 0 and "invalid_token" in bad.output
