@@ -7,7 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from registry import migrations
+from registry import migrations, search_index
 from registry.actor import Actor
 from registry.db import get_db
 from registry.errors import DomainError
@@ -35,6 +35,9 @@ def init_command() -> None:
     """Create the schema, or upgrade it to the latest revision."""
     db = get_db()
     migrations.upgrade(db.write_engine)
+    with db.write() as session:
+        if search_index.needs_rebuild(session):  # e.g. an existing registry upgraded to search
+            click.echo(f"search index rebuilt: {search_index.rebuild_embedded(session)} documents")
     click.echo(f"schema ready on {db.engine.url.render_as_string(hide_password=True)}")
 
 

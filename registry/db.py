@@ -99,7 +99,11 @@ def commit(session: Session) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = Database(app.config["DATABASE_URL"])
+    from registry import search_index
+
+    database = Database(app.config["DATABASE_URL"])
+    search_index.init_app(app, [database._write])
+    app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_request_session)
 
 

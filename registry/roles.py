@@ -47,6 +47,8 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("workflow.PendingReviews", "GET"): BUREAU,
     ("imports.StandardsTemplate", "GET"): EVERYONE,
     ("imports.StandardsImport", "POST"): WRITERS,
+    ("search.Search", "GET"): EVERYONE,
+    ("search.Suggest", "GET"): EVERYONE,
     ("tokens.Tokens", "GET"): ADMIN_ONLY,
     ("tokens.Tokens", "POST"): ADMIN_ONLY,
     ("tokens.Token", "DELETE"): ADMIN_ONLY,

@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry import search_index
 from registry.actor import Actor
 from registry.enums import Kind, Status
 from registry.errors import ValidationFailed
@@ -40,6 +41,7 @@ def seed(session: Session, directory: Path = SEED_DIR) -> SeedReport:
     report.taxonomy_rows = taxonomy.load_taxonomy(
         session, json.loads((directory / "taxonomy.json").read_text(encoding="utf-8"))
     )
+    search_index.add_vocabulary(session)
     frame = pd.read_csv(directory / "standards.csv", dtype=str, keep_default_na=False, encoding="utf-8")
     for code, rows in frame.groupby("code", sort=False):
         _seed_standard(session, code, rows, report)

@@ -15,6 +15,7 @@ from registry import create_app, migrations
 from registry.db import get_db
 from registry.models import Base
 from registry.services.taxonomy import load_taxonomy
+from search import embedded
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
@@ -45,14 +46,16 @@ def _prepare_schema(url: str) -> None:
             if table.name in tables:
                 conn.execute(text(f"DROP TABLE {table.name}" + (" CASCADE" if engine.dialect.name == "postgresql" else "")))
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        embedded.drop_schema(conn)
+        conn.execute(text("DROP TABLE IF EXISTS search_terms"))
     engine.dispose()
 
 
 def _empty_tables(db) -> None:
-    names = [t.name for t in Base.metadata.sorted_tables]
+    names = [t.name for t in Base.metadata.sorted_tables] + ["search_documents", "search_terms"]
     with db.write_engine.begin() as conn:
         if db.is_sqlite:
-            for name in reversed(names):
+            for name in reversed(names + ["search_fts"]):
                 conn.execute(text(f"DELETE FROM {name}"))
             conn.execute(text("DELETE FROM sqlite_sequence"))
         else:

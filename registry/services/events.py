@@ -5,6 +5,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from registry.actor import Actor
+from registry import search_index
 from registry.models import Event, Standard, Version
 
 # Any constant works: it only has to be the same for every writer of events.
@@ -39,6 +40,7 @@ def record(
         details=details or {},
     )
     session.add(event)
+    search_index.mark_dirty(session, standard.id)
     return event
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import Conflict, ValidationFailed
 from registry.models import Category, Department, Field, Region
+from search import suggest
 
 T = TypeVar("T", Field, Category, Region, Department)
 
@@ -141,6 +142,8 @@ def add_entry(session: Session, kind: str, data: dict) -> Field | Category | Reg
     entry = model(**values)
     session.add(entry)
     session.flush()
+    if model in (Field, Category):
+        suggest.add_terms(session.connection(), [(entry.name, 10)])
     return entry
 
 

@@ -1,0 +1,166 @@
+"""Keeping the search index in step with the registry, and answering searches.
+
+Every change to a standard records an event (`services.events.record`); the events mark
+the standard dirty, and just before the unit of work commits, its documents are rebuilt
+in the embedded index on the same connection — one transaction, never stale. When an
+external cluster is configured, the same step writes outbox rows that a relay sends after
+commit (see `registry.outbox`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from registry.decimals import to_text
+from registry.enums import IN_FORCE_STATUSES, KIND_NAMES, STATUS_NAMES
+from registry.models import Category, Field, Standard, Version
+from search import suggest
+from search.embedded import EmbeddedEngine
+from search.engine import SearchQuery, SearchResult
+
+DIRTY_KEY = "search_dirty"
+TERM_WEIGHT = 10  # category and dictionary words: short, canonical, what people type
+TITLE_WEIGHT = 5
+
+
+def mark_dirty(session: Session, standard_id: int) -> None:
+    session.info.setdefault(DIRTY_KEY, set()).add(standard_id)
+
+
+def document_for(version: Version, categories: dict[str, str], seq: int) -> dict:
+    """The search document of one version: everything a person might type to find it."""
+    standard = version.standard
+    path = _ancestors(standard.category.code)
+    # Items first: a highlighted passage should show the figures, not the bookkeeping.
+    body = []
+    for item in version.items:
+        numbers = " ".join(f"{n} {to_text(v)}" for n, v in (("值", item.value), ("下限", item.min), ("上限", item.max))
+                           if v is not None)
+        conditions = " ".join(f"{k} {v}" for k, v in item.conditions.items())
+        components = " ".join(f"{c['name']} {c['value']}" for c in item.components)
+        body.append(f"{item.name} {conditions} {components} {numbers} {item.unit} {item.note or ''}".strip())
+    body += [
+        standard.code, KIND_NAMES[standard.kind], standard.field.name,
+        " ".join(categories.get(code, "") for code in path), standard.region.name, standard.department.name,
+        version.issuer or "", version.doc_no or "", version.note or "",
+    ]
+    return {
+        "id": f"{standard.code}/v{version.number}",
+        "code": standard.code,
+        "version": version.number,
+        "title": standard.title,
+        "kind": standard.kind.value,
+        "field": standard.field.code,
+        "category": standard.category.code,
+        "category_path": path,
+        "region": standard.region.code,
+        "status": version.status.value,
+        "status_name": STATUS_NAMES[version.status],
+        "effective_from": version.effective_from.isoformat() if version.effective_from else None,
+        "effective_to": version.effective_to.isoformat() if version.effective_to else None,
+        "doc_no": version.doc_no,
+        "seq": seq,
+        "body": "\n".join(part for part in body if part),
+    }
+
+
+def _ancestors(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def documents(session: Session, standard_ids: list[int]) -> Iterator[dict]:
+    """Documents of every version of the given standards."""
+    categories = dict(session.execute(select(Category.code, Category.name)).all())
+    seqs = _latest_seqs(session, standard_ids)
+    versions = session.scalars(
+        select(Version).where(Version.standard_id.in_(standard_ids))
+        .options(selectinload(Version.items), selectinload(Version.standard))
+        .order_by(Version.standard_id, Version.number)
+    )
+    for version in versions:
+        yield document_for(version, categories, seqs.get(version.standard_id, 0))
+
+
+def _latest_seqs(session: Session, standard_ids: list[int]) -> dict[int, int]:
+    from registry.models import Event
+
+    rows = session.execute(
+        select(Event.standard_id, func.max(Event.seq)).where(Event.standard_id.in_(standard_ids)).group_by(Event.standard_id)
+    )
+    return dict(rows.all())
+
+
+def refresh(session: Session, standard_ids: set[int]) -> list[dict]:
+    """Rebuild the embedded documents of these standards inside the session's transaction."""
+    connection = session.connection()
+    engine = EmbeddedEngine(connection)
+    docs = list(documents(session, sorted(standard_ids)))
+    for code in {d["code"] for d in docs}:
+        engine.delete_code(code)  # a document must never outlive its row
+    engine.index(docs)
+    titles = session.execute(
+        select(Standard.title, Category.name).join(Category, Category.id == Standard.category_id)
+        .where(Standard.id.in_(standard_ids))
+    ).all()
+    suggest.add_terms(connection, [(t, TITLE_WEIGHT) for t, _ in titles] + [(c, TERM_WEIGHT) for _, c in titles])
+    return docs
+
+
+def add_vocabulary(session: Session) -> None:
+    """Type-ahead terms that exist before any standard: the taxonomy and the domain dictionary."""
+    names = list(session.scalars(select(Category.name))) + list(session.scalars(select(Field.name)))
+    suggest.add_terms(session.connection(), [(t, TERM_WEIGHT) for t in suggest.dictionary_terms() + names])
+
+
+def needs_rebuild(session: Session) -> bool:
+    """Standards exist but the embedded index is empty."""
+    has_standards = session.scalar(select(Standard.id).limit(1)) is not None
+    return has_standards and EmbeddedEngine(session.connection()).count() == 0
+
+
+def rebuild_embedded(session: Session, batch: int = 500) -> int:
+    """Rebuild the whole embedded index and the type-ahead terms; returns the documents written."""
+    connection = session.connection()
+    for table in ("search_fts", "search_documents", "search_terms") if session.bind.dialect.name == "sqlite" \
+            else ("search_documents", "search_terms"):
+        connection.exec_driver_sql(f"DELETE FROM {table}")
+    add_vocabulary(session)
+    ids = list(session.scalars(select(Standard.id).order_by(Standard.id)))
+    written = 0
+    for start in range(0, len(ids), batch):
+        written += len(refresh(session, set(ids[start:start + batch])))
+    return written
+
+
+def _before_commit(session: Session) -> None:
+    dirty = session.info.pop(DIRTY_KEY, None)
+    if dirty:
+        session.flush()
+        refresh(session, dirty)
+
+
+def init_app(app: Flask, sessionmakers) -> None:
+    for maker in sessionmakers:
+        event.listen(maker, "before_commit", _before_commit)
+
+
+def search(session: Session, args: dict, today: date) -> SearchResult:
+    """Run a search with the API's arguments on the embedded engine."""
+    return EmbeddedEngine(session.connection()).search(build_query(args, today))
+
+
+def build_query(args: dict, today: date) -> SearchQuery:
+    """API arguments → engine query. No as_of and no status: what is in force today."""
+    status, as_of = args.get("status"), args.get("as_of")
+    statuses = (status,) if status else tuple(sorted(IN_FORCE_STATUSES))
+    in_force_on = as_of or (None if status else today)
+    return SearchQuery(
+        text=args.get("q") or "", kind=args.get("kind"), field=args.get("field"), category=args.get("category"),
+        region=args.get("region"), statuses=statuses, in_force_on=in_force_on,
+        page=args.get("page", 1), page_size=args.get("page_size", 20),
+    )

@@ -1,0 +1,180 @@
+"""The embedded engine: full-text inside the registry's own database, in its transaction.
+
+SQLite uses an FTS5 table, PostgreSQL a weighted tsvector with a GIN index; both index the
+project's own segmentation (space-separated tokens), so they match exactly alike. The
+engine works on the caller's connection: documents change in the same transaction as the
+rows they describe, and a search never sees a stale index.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, bindparam, text
+
+from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
+
+COLUMNS = ("id", "code", "version", "kind", "field", "category", "category_path", "region", "status",
+           "effective_from", "effective_to", "seq")
+_UNSAFE = re.compile(r"[^\w\u4e00-\u9fff]+", re.UNICODE)
+
+SQLITE_SCHEMA = (
+    "CREATE TABLE search_documents (rid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, code TEXT NOT NULL, "
+    "version INTEGER NOT NULL, kind TEXT, field TEXT, category TEXT, category_path TEXT, region TEXT, "
+    "status TEXT, effective_from TEXT, effective_to TEXT, seq INTEGER, document TEXT NOT NULL)",
+    "CREATE INDEX ix_search_documents_code ON search_documents (code)",
+    "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0')",
+)
+POSTGRES_SCHEMA = (
+    "CREATE TABLE search_documents (id TEXT PRIMARY KEY, code TEXT NOT NULL, version INTEGER NOT NULL, "
+    "kind TEXT, field TEXT, category TEXT, category_path TEXT, region TEXT, status TEXT, "
+    "effective_from DATE, effective_to DATE, seq BIGINT, document JSONB NOT NULL, tsv TSVECTOR NOT NULL)",
+    "CREATE INDEX ix_search_documents_code ON search_documents (code)",
+    "CREATE INDEX ix_search_documents_tsv ON search_documents USING gin (tsv)",
+)
+
+
+def create_schema(connection: Connection) -> None:
+    for statement in SQLITE_SCHEMA if connection.dialect.name == "sqlite" else POSTGRES_SCHEMA:
+        connection.exec_driver_sql(statement)
+
+
+def drop_schema(connection: Connection) -> None:
+    for table in ("search_fts", "search_documents") if connection.dialect.name == "sqlite" else ("search_documents",):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+
+
+class EmbeddedEngine:
+    """Search in the registry database, on the connection (and transaction) it is given."""
+
+    def __init__(self, connection: Connection):
+        self.connection = connection
+        self.sqlite = connection.dialect.name == "sqlite"
+        self.name = "embedded-sqlite" if self.sqlite else "embedded-postgresql"
+
+    def index(self, documents: Iterable[dict]) -> None:
+        for document in documents:
+            self.delete([document["id"]])
+            row = {name: document.get(name) for name in COLUMNS}
+            row["category_path"] = "|" + "|".join(document["category_path"]) + "|"
+            row["document"] = json.dumps(document, ensure_ascii=False)
+            title, body = tokens_of(document)
+            if self.sqlite:
+                rid = self.connection.execute(text(
+                    f"INSERT INTO search_documents ({', '.join(COLUMNS)}, document) "
+                    f"VALUES ({', '.join(':' + c for c in COLUMNS)}, :document) RETURNING rid"), row).scalar()
+                self.connection.execute(text("INSERT INTO search_fts (rowid, title, body) VALUES (:rid, :t, :b)"),
+                                        {"rid": rid, "t": title, "b": body})
+            else:
+                self.connection.execute(text(
+                    f"INSERT INTO search_documents ({', '.join(COLUMNS)}, document, tsv) "
+                    f"VALUES ({', '.join(_pg_value(c) for c in COLUMNS)}, CAST(:document AS JSONB), "
+                    "setweight(to_tsvector('simple', :t), 'A') || setweight(to_tsvector('simple', :b), 'B'))"),
+                    row | {"t": title, "b": body})
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        if not ids:
+            return
+        if self.sqlite:
+            self.connection.execute(text(
+                "DELETE FROM search_fts WHERE rowid IN (SELECT rid FROM search_documents WHERE id IN :ids)"
+            ).bindparams(bindparam("ids", expanding=True)), {"ids": ids})
+        self.connection.execute(
+            text("DELETE FROM search_documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids})
+
+    def delete_code(self, code: str) -> None:
+        ids = self.connection.execute(text("SELECT id FROM search_documents WHERE code = :c"), {"c": code}).scalars()
+        self.delete(list(ids))
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        groups = [[_safe(t) for t in g if _safe(t)] for g in query.groups]
+        groups = [g for g in groups if g]
+        where, params = _filters(query)
+        if self.sqlite and "day" in params:
+            params["day"] = params["day"].isoformat()  # dates are ISO text in SQLite
+        source = "search_documents d"
+        score = "0.0"
+        if groups:
+            if self.sqlite:
+                source = "search_fts JOIN search_documents d ON d.rid = search_fts.rowid"
+                where.append("search_fts MATCH :match")
+                params["match"] = " AND ".join("(" + " OR ".join(f'"{t}"' for t in g) + ")" for g in groups)
+                score = "-bm25(search_fts, 3.0, 1.0)"
+            else:
+                where.append("d.tsv @@ to_tsquery('simple', :match)")
+                params["match"] = " & ".join("(" + " | ".join(f"'{t}'" for t in g) + ")" for g in groups)
+                # ts_rank knows no term rarity; weighting the words as typed (not their
+                # sub-words and synonyms) gives the ordering BM25 gives the other engines.
+                params["exact"] = " | ".join(f"'{g[0]}'" for g in groups)
+                score = ("ts_rank(d.tsv, to_tsquery('simple', :match)) "
+                         "+ 2 * ts_rank(d.tsv, to_tsquery('simple', :exact))")
+        clause = " AND ".join(where) or "1 = 1"
+        total = self._scalar(f"SELECT count(*) FROM {source} WHERE {clause}", params)
+        rows = self._rows(
+            f"SELECT d.id, {score} AS score, d.document FROM {source} WHERE {clause} "
+            "ORDER BY score DESC, d.code, d.version LIMIT :limit OFFSET :offset",
+            params | {"limit": query.page_size, "offset": query.offset})
+        hits = []
+        for row in rows:
+            document = row.document if isinstance(row.document, dict) else json.loads(row.document)
+            hits.append(Hit(row.id, round(float(row.score), 6), document, highlights(document, query.groups)))
+        facets = {
+            name: dict(self._rows(f"SELECT d.{name}, count(*) FROM {source} WHERE {clause} "
+                                  f"GROUP BY d.{name} ORDER BY count(*) DESC, d.{name}", params))
+            for name in FACETS
+        }
+        return SearchResult(total, hits, facets, self.name)
+
+    def count(self) -> int:
+        return self._scalar("SELECT count(*) FROM search_documents", {})
+
+    def versions(self) -> dict[str, int]:
+        """id → seq of every indexed document (to compare an index with the database)."""
+        return dict(self._rows("SELECT id, seq FROM search_documents", {}))
+
+    def health(self) -> dict:
+        return {"engine": self.name, "state": "ok", "documents": self.count()}
+
+    def _statement(self, sql: str, params: dict):
+        statement = text(sql)
+        if "statuses" in params:
+            statement = statement.bindparams(bindparam("statuses", expanding=True))
+        return statement
+
+    def _scalar(self, sql: str, params: dict):
+        return self.connection.execute(self._statement(sql, params), params).scalar()
+
+    def _rows(self, sql: str, params: dict):
+        return self.connection.execute(self._statement(sql, params), params).all()
+
+
+def _filters(query: SearchQuery) -> tuple[list[str], dict]:
+    where, params = [], {}
+    for name in ("kind", "field", "region"):
+        value = getattr(query, name)
+        if value:
+            where.append(f"d.{name} = :{name}")
+            params[name] = value
+    if query.category:
+        where.append("d.category_path LIKE :category ESCAPE '\\'")
+        escaped = query.category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["category"] = f"%|{escaped}|%"
+    if query.statuses:
+        where.append("d.status IN :statuses")
+        params["statuses"] = list(query.statuses)
+    if query.in_force_on:
+        where.append("d.effective_from <= :day AND (d.effective_to IS NULL OR d.effective_to > :day)")
+        params["day"] = query.in_force_on
+    return where, params
+
+
+def _pg_value(column: str) -> str:
+    return f"CAST(:{column} AS DATE)" if column.startswith("effective_") else f":{column}"
+
+
+def _safe(token: str) -> str:
+    """A token as the engines' query syntax takes it: word characters only."""
+    return _UNSAFE.sub("", token)

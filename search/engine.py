@@ -1,0 +1,86 @@
+"""The engine interface, the query and result shapes, and what every engine shares."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from search import text
+
+FACETS = ("kind", "field", "category", "region", "status")
+
+
+@dataclass
+class SearchQuery:
+    """What to look for. Filters are exact values; `category` matches a category and its descendants."""
+
+    text: str = ""
+    kind: str | None = None
+    field: str | None = None
+    category: str | None = None
+    region: str | None = None
+    statuses: tuple[str, ...] | None = None
+    in_force_on: date | None = None  # with `statuses`, keeps versions whose period contains the day
+    page: int = 1
+    page_size: int = 20
+
+    @property
+    def groups(self) -> list[list[str]]:
+        return text.query_groups(self.text)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    document: dict
+    highlight: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    engine: str
+
+
+class SearchEngine(Protocol):
+    """Every engine indexes plain documents (see `registry.search_index.document_for`)."""
+
+    name: str
+
+    def index(self, documents: Iterable[dict]) -> None: ...
+
+    def delete(self, ids: Iterable[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def health(self) -> dict: ...
+
+
+def tokens_of(document: dict) -> tuple[str, str]:
+    """The segmented title and body text an engine indexes (space-separated tokens)."""
+    return " ".join(text.index_tokens(document["title"])), " ".join(text.index_tokens(document["body"]))
+
+
+def highlights(document: dict, groups: list[list[str]]) -> dict[str, str]:
+    """Marked title and a short marked passage of the body, computed here for every engine alike."""
+    terms = text.highlight_terms(groups)
+    found = {"title": text.highlight(document["title"], terms), "body": _snippet(document["body"], terms)}
+    return {name: value for name, value in found.items() if value}
+
+
+def _snippet(body: str, terms: list[str], width: int = 40) -> str | None:
+    lowered = body.lower()
+    positions = [lowered.find(t) for t in terms if t and lowered.find(t) >= 0]
+    if not positions:
+        return None
+    start = max(0, min(positions) - width // 2)
+    passage = body[start:start + width * 2]
+    return ("…" if start else "") + (text.highlight(passage, terms) or passage) + ("…" if start + width * 2 < len(body) else "")
