@@ -7,12 +7,13 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from registry import migrations, search_index
+from registry import migrations, outbox, search_index
 from registry.actor import Actor
 from registry.db import get_db
 from registry.errors import DomainError
 from registry.roles import Role
 from registry.services import tokens
+from search.cluster import ClusterUnavailable
 
 CLI_ACTOR = Actor("cli", Role.ADMIN.value)  # whoever has shell access to the server is an administrator
 
@@ -39,6 +40,42 @@ def init_command() -> None:
         if search_index.needs_rebuild(session):  # e.g. an existing registry upgraded to search
             click.echo(f"search index rebuilt: {search_index.rebuild_embedded(session)} documents")
     click.echo(f"schema ready on {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@registry_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the embedded index; with a cluster, rebuild it too and swap its alias."""
+    db = get_db()
+    with db.write() as session:
+        click.echo(f"embedded index rebuilt: {search_index.rebuild_embedded(session)} documents")
+        total = search_index.count_documents(session)
+    link = search_index.cluster_link()
+    if link is None:
+        return
+
+    def progress(documents):
+        with click.progressbar(documents, length=total, label="cluster", file=sys.stderr) as bar:
+            yield from bar
+
+    index, count = search_index.reindex_cluster(db, link, progress)
+    click.echo(f"cluster index {index} built with {count} documents; alias {link.alias} now points to it")
+
+
+search_cli = RegistryGroup("search", help="外部搜索集群 External search cluster.")
+registry_cli.add_command(search_cli)
+
+
+@search_cli.command("sync")
+def search_sync() -> None:
+    """Send every pending outbox row to the cluster (after an outage, for instance)."""
+    link = search_index.cluster_link()
+    if link is None:
+        raise click.ClickException("没有配置外部搜索集群（REGISTRY_SEARCH_URL 未设置），内置搜索无需同步")
+    try:
+        sent = outbox.relay(get_db(), link)
+    except ClusterUnavailable as exc:
+        raise click.ClickException(f"搜索集群不可用，待发送的变更保留在 outbox 中：{exc}") from exc
+    click.echo(f"sent {sent} documents to {link.url} ({link.alias})")
 
 
 @registry_cli.command("seed")

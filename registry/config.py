@@ -12,6 +12,9 @@ def load_config(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("REGISTRY_DATABASE_URL") or default_db,
         # Unset: the embedded search engine inside the registry's own database.
         "SEARCH_URL": os.environ.get("REGISTRY_SEARCH_URL") or None,
+        "SEARCH_INDEX": os.environ.get("REGISTRY_SEARCH_INDEX", "standards"),  # the alias in the cluster
+        # Send outbox rows right after each commit (else only `registry search sync` sends them).
+        "SEARCH_RELAY_ON_COMMIT": True,
         # "Today" for as-of reads is the bureau's calendar day, not the server's.
         "TIMEZONE": os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"),
         # Lets GET requests without a token act as readers: only on a trusted network.

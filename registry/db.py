@@ -49,6 +49,11 @@ class Database:
                 session.rollback()
                 raise
 
+    @property
+    def write_sessions(self) -> sessionmaker:
+        """The factory of every writing session (hooks for indexing attach here)."""
+        return self._write
+
     def session_for(self, *, write: bool) -> Session:
         return self._write() if write else self._read()
 
@@ -102,7 +107,7 @@ def init_app(app: Flask) -> None:
     from registry import search_index
 
     database = Database(app.config["DATABASE_URL"])
-    search_index.init_app(app, [database._write])
+    search_index.init_app(app, database)
     app.extensions[EXTENSION_KEY] = database
     app.teardown_appcontext(_close_request_session)
 

@@ -8,21 +8,26 @@ commit (see `registry.outbox`).
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import date
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from registry import outbox
 from registry.decimals import to_text
 from registry.enums import IN_FORCE_STATUSES, KIND_NAMES, STATUS_NAMES
 from registry.models import Category, Field, Standard, Version
 from search import suggest
+from search.cluster import ClusterUnavailable
 from search.embedded import EmbeddedEngine
 from search.engine import SearchQuery, SearchResult
 
+log = logging.getLogger(__name__)
 DIRTY_KEY = "search_dirty"
+CLUSTER_KEY = "registry.search_cluster"
 TERM_WEIGHT = 10  # category and dictionary words: short, canonical, what people type
 TITLE_WEIGHT = 5
 
@@ -137,21 +142,51 @@ def rebuild_embedded(session: Session, batch: int = 500) -> int:
     return written
 
 
-def _before_commit(session: Session) -> None:
-    dirty = session.info.pop(DIRTY_KEY, None)
-    if dirty:
-        session.flush()
-        refresh(session, dirty)
+def init_app(app: Flask, database) -> None:
+    """Index inside every write unit of work; with a cluster, also fill and relay the outbox."""
+    link = None
+    if app.config["SEARCH_URL"]:
+        link = outbox.ClusterLink(app.config["SEARCH_URL"], app.config["SEARCH_INDEX"])
+    app.extensions[CLUSTER_KEY] = link
+
+    def before_commit(session: Session) -> None:
+        dirty = session.info.pop(DIRTY_KEY, None)
+        if dirty:
+            session.flush()
+            docs = refresh(session, dirty)
+            if link is not None:
+                outbox.enqueue(session, docs)
+
+    def after_commit(session: Session) -> None:
+        if session.info.pop("outbox_enqueued", False) and app.config["SEARCH_RELAY_ON_COMMIT"]:
+            outbox.relay_quietly(database, link)
+
+    event.listen(database.write_sessions, "before_commit", before_commit)
+    event.listen(database.write_sessions, "after_commit", after_commit)
 
 
-def init_app(app: Flask, sessionmakers) -> None:
-    for maker in sessionmakers:
-        event.listen(maker, "before_commit", _before_commit)
+def cluster_link() -> outbox.ClusterLink | None:
+    return current_app.extensions.get(CLUSTER_KEY)
 
 
 def search(session: Session, args: dict, today: date) -> SearchResult:
-    """Run a search with the API's arguments on the embedded engine."""
-    return EmbeddedEngine(session.connection()).search(build_query(args, today))
+    """Run a search on the configured engine; when the cluster is away, on the embedded one.
+
+    The embedded index is kept in every transaction whatever the engine, so the fallback
+    answers with current data; `engine` in the result says who answered.
+    """
+    query = build_query(args, today)
+    link = cluster_link()
+    if link is not None:
+        try:
+            return link.engine().search(query)
+        except ClusterUnavailable as exc:
+            link.failed()
+            log.warning("search falls back to the embedded engine: %s", exc)
+            result = EmbeddedEngine(session.connection()).search(query)
+            result.engine += f" (fallback: {link.url} unavailable)"
+            return result
+    return EmbeddedEngine(session.connection()).search(query)
 
 
 def build_query(args: dict, today: date) -> SearchQuery:
@@ -164,3 +199,38 @@ def build_query(args: dict, today: date) -> SearchQuery:
         region=args.get("region"), statuses=statuses, in_force_on=in_force_on,
         page=args.get("page", 1), page_size=args.get("page_size", 20),
     )
+
+
+def stream_documents(db, batch: int = 500) -> Iterator[dict]:
+    """Every document, read in batches of standards so memory stays flat at any size."""
+    with db.read() as session:
+        ids = list(session.scalars(select(Standard.id).order_by(Standard.id)))
+    for start in range(0, len(ids), batch):
+        with db.read() as session:
+            yield from documents(session, ids[start:start + batch])
+
+
+def count_documents(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Version))
+
+
+def reindex_cluster(db, link: outbox.ClusterLink, progress=None) -> tuple[str, int]:
+    """Zero-downtime rebuild: new index from the database, replay, swap the alias, drop the old."""
+    engine = link.engine()
+    with db.read() as session:
+        mark = outbox.high_water(session)
+    documents = stream_documents(db)
+    if progress is not None:
+        documents = progress(documents)
+    count = 0
+
+    def counted():
+        nonlocal count
+        for document in documents:
+            count += 1
+            yield document
+
+    index = engine.rebuild(counted(), replay=lambda target: outbox.replay_since(db, engine, mark, target))
+    outbox.replay_since(db, engine, mark, engine.alias)  # what arrived between the replay and the swap
+    outbox.relay(db, link)
+    return index, count

@@ -6,6 +6,7 @@ it the PostgreSQL half is skipped with a reason on a laptop, and fails the run i
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -67,24 +68,45 @@ def backend(request) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def opensearch_url() -> str:
+    url = os.environ.get("REGISTRY_TEST_OPENSEARCH_URL")
+    if not url:
+        require_service("OpenSearch not configured: run `export REGISTRY_TEST_OPENSEARCH_URL=$(scripts/opensearch/start.sh | tail -1)`")
+    return url
+
+
 @pytest.fixture
-def app(backend, database_urls, tmp_path):
-    url = database_urls[backend]
+def app(backend, database_urls, request):
+    """The app on a clean database; backend "opensearch" is SQLite plus a real OpenSearch node."""
+    config = {"TESTING": True}
+    if backend == "opensearch":
+        config |= {"SEARCH_URL": request.getfixturevalue("opensearch_url"), "SEARCH_INDEX": f"test-{uuid.uuid4().hex[:12]}"}
+    url = database_urls["sqlite" if backend == "opensearch" else backend]
     if url is None:
         require_service("PostgreSQL not configured: run `export REGISTRY_TEST_POSTGRES_URL=$(scripts/postgres.sh | tail -1)`")
     if url not in _prepared:
         _prepare_schema(url)
-        app = create_app({"DATABASE_URL": url, "TESTING": True})
-        migrations.upgrade(get_db_of(app).write_engine)
+        migrations.upgrade(get_db_of(create_app({"DATABASE_URL": url})).write_engine)
         _prepared.add(url)
-    else:
-        app = create_app({"DATABASE_URL": url, "TESTING": True})
+    app = create_app(config | {"DATABASE_URL": url})
     db = get_db_of(app)
     _empty_tables(db)
     with db.write() as session:
         load_taxonomy(session, _taxonomy())
     yield app
+    if backend == "opensearch":
+        _drop_cluster_index(app)
     db.dispose()
+
+
+def _drop_cluster_index(app) -> None:
+    from registry import search_index
+
+    with app.app_context():
+        link = search_index.cluster_link()
+        link.recovered()
+        link.engine().drop()
 
 
 def get_db_of(app):

@@ -6,7 +6,10 @@ from flask.views import MethodView
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.api.common import Blueprint
+from registry import outbox, search_index
 from registry.db import get_db, schema_revision
+from search.cluster import ClusterUnavailable
+from search.embedded import EmbeddedEngine
 
 log = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, url_prefix="/health", description="服务健康状况")
@@ -24,4 +27,22 @@ class Health(MethodView):
             return jsonify({"status": "unavailable", "database": "unreachable"}), 503
         status = "ok" if revision else "uninitialised"
         body = {"status": status, "database": get_db().engine.dialect.name, "schema_revision": revision}
+        if revision:
+            body["search"] = _search_health()
         return jsonify(body), 200 if revision else 503
+
+
+def _search_health() -> dict:
+    """The engine answering searches, its state, and how far the outbox lags behind."""
+    with get_db().read() as session:
+        embedded = EmbeddedEngine(session.connection()).health()
+        link = search_index.cluster_link()
+        if link is None:
+            return embedded
+        lag = outbox.lag(session)
+    try:
+        cluster = link.engine().health()
+    except ClusterUnavailable as exc:
+        cluster = {"engine": "cluster", "state": "unavailable", "error": str(exc)}
+    fallback = cluster["state"] == "unavailable"
+    return cluster | {"outbox": lag, "fallback": embedded["engine"] if fallback else None}

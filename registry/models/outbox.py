@@ -10,7 +10,7 @@ from registry.models.base import Base, JSONDocument, utcnow
 
 
 class OutboxEntry(Base):
-    """Written in the same transaction as the change; deleted once the cluster has it."""
+    """Written in the same transaction as the change; marked sent once the cluster has it."""
 
     __tablename__ = "search_outbox"
     __table_args__ = {"sqlite_autoincrement": True}
@@ -23,3 +23,5 @@ class OutboxEntry(Base):
     # out-of-order send can never overwrite a newer document.
     seq: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Sent rows stay a day: a reindex replays what changed while it was building.
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("document", JSONDocument),
         sa.Column("seq", sa.BigInteger, nullable=False),
         sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("sent_at", UTCDateTime, index=True),
         sqlite_autoincrement=True,
     )
 
