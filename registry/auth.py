@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 
 from registry.actor import Actor
-from registry.db import request_session
+from registry.db import get_db
 from registry.errors import Forbidden, Unauthorized
 from registry.roles import POLICY, ROLE_NAMES, Role
 from registry.services import tokens
@@ -43,4 +43,7 @@ def _actor() -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Authorization 请求头格式应为：Bearer <令牌>", code="invalid_authorization")
-    return tokens.authenticate(request_session(), secret.strip())
+    # A read session of its own: on SQLite a write session would take the file lock here and
+    # hold it for the whole request, even for a long read such as a comparison.
+    with get_db().read() as session:
+        return tokens.authenticate(session, secret.strip())

@@ -26,4 +26,5 @@ def load_config(instance_path: str) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         "JSON_SORT_KEYS": False,
+        "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,  # a 50,000-line proposal is about 15 MB of JSON
     }

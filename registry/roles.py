@@ -49,6 +49,8 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("imports.StandardsImport", "POST"): WRITERS,
     ("search.Search", "GET"): EVERYONE,
     ("search.Suggest", "GET"): EVERYONE,
+    ("compare.Compare", "POST"): frozenset({Role.READER, Role.REVIEWER, Role.INTEGRATION, Role.ADMIN}),
+    ("compare.SavedReview", "GET"): frozenset({Role.READER, Role.REVIEWER, Role.INTEGRATION, Role.ADMIN}),
     ("tokens.Tokens", "GET"): ADMIN_ONLY,
     ("tokens.Tokens", "POST"): ADMIN_ONLY,
     ("tokens.Token", "DELETE"): ADMIN_ONLY,

@@ -112,7 +112,7 @@ class EmbeddedEngine:
                 score = ("ts_rank(d.tsv, to_tsquery('simple', :match)) "
                          "+ 2 * ts_rank(d.tsv, to_tsquery('simple', :exact))")
         clause = " AND ".join(where) or "1 = 1"
-        total = self._scalar(f"SELECT count(*) FROM {source} WHERE {clause}", params)
+        total = self._scalar(f"SELECT count(*) FROM {source} WHERE {clause}", params) if query.with_facets else None
         rows = self._rows(
             f"SELECT d.id, {score} AS score, d.document FROM {source} WHERE {clause} "
             "ORDER BY score DESC, d.code, d.version LIMIT :limit OFFSET :offset",
@@ -120,7 +120,10 @@ class EmbeddedEngine:
         hits = []
         for row in rows:
             document = row.document if isinstance(row.document, dict) else json.loads(row.document)
-            hits.append(Hit(row.id, round(float(row.score), 6), document, highlights(document, query.groups)))
+            marks = highlights(document, query.groups) if query.with_facets else {}
+            hits.append(Hit(row.id, round(float(row.score), 6), document, marks))
+        if not query.with_facets:
+            return SearchResult(len(hits), hits, {}, self.name)
         facets = {
             name: dict(self._rows(f"SELECT d.{name}, count(*) FROM {source} WHERE {clause} "
                                   f"GROUP BY d.{name} ORDER BY count(*) DESC, d.{name}", params))

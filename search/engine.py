@@ -24,6 +24,7 @@ class SearchQuery:
     in_force_on: date | None = None  # with `statuses`, keeps versions whose period contains the day
     page: int = 1
     page_size: int = 20
+    with_facets: bool = True  # counts and facets cost extra queries; lookups skip them
 
     @property
     def groups(self) -> list[list[str]]:

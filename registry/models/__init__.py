@@ -2,8 +2,9 @@
 from registry.models.base import Base
 from registry.models.event import Event
 from registry.models.outbox import OutboxEntry
+from registry.models.review import Review
 from registry.models.standard import Item, Standard, Version
 from registry.models.taxonomy import Category, Department, Field, Region
 from registry.models.token import Token
 
-__all__ = ["Base", "Category", "Department", "Event", "Field", "Item", "OutboxEntry", "Region", "Standard", "Token", "Version"]
+__all__ = ["Base", "Category", "Department", "Event", "Field", "Item", "OutboxEntry", "Region", "Review", "Standard", "Token", "Version"]

@@ -1,0 +1,227 @@
+"""Compare a proposal with the baselines in force on its date: resolve, evaluate, sum up."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry import units
+from registry.compare.baselines import Baseline, Baselines
+from registry.compare.lines import parse_line
+from registry.compare.rules import ItemFacts, Outcome, cents, evaluate
+from registry.enums import IN_FORCE_STATUSES
+from registry.models import Category, Region
+from registry.services import taxonomy
+from search.embedded import EmbeddedEngine
+from search.engine import SearchQuery
+
+CLEAR_WIN = Decimal("1.25")  # the best match must score this much above the next to be chosen
+MAX_CANDIDATES = 5
+DISTRICT = "qingpu"
+
+
+@dataclass
+class Context:
+    session: Session
+    as_of: date
+    region: str | None
+    tolerance: Decimal
+    baselines: Baselines
+    searches: dict
+
+
+def compare(session: Session, request: dict) -> dict:
+    """The whole answer for a proposal (see the API contract)."""
+    region = taxonomy.resolve(session, Region, request["region"], path="region").code if request.get("region") else None
+    context = Context(session, request["as_of"], region, request.get("tolerance_pct") or Decimal(0),
+                      Baselines(session, request["as_of"]), {})
+    parsed = [parse_line(raw) for raw in request["lines"]]
+    context.baselines.load({line["standard_code"] for line, _ in parsed if line and line.get("standard_code")})
+    results = []
+    for index, (line, error) in enumerate(parsed):
+        if error:
+            raw = request["lines"][index]
+            line_id = raw.get("line_id") if isinstance(raw, dict) else None
+            results.append({"line_id": None if line_id is None else str(line_id), "index": index, "error": error})
+        else:
+            results.append(compare_line(context, line))
+    return {
+        "as_of": request["as_of"].isoformat(),
+        "region": region,
+        "tolerance_pct": str(context.tolerance),
+        "summary": _summary(results),
+        "lines": [r["output"] if "output" in r else r for r in results],
+        "versions_used": sorted(
+            ({"code": c, "version": v} for c, v in {(r["output"]["standard_code"], r["output"]["version"])
+                                                     for r in results if r.get("output", {}).get("version")}),
+            key=lambda x: (x["code"], x["version"])),
+    }
+
+
+def compare_line(context: Context, line: dict) -> dict:
+    """Resolve the standard, version and item of one line, then evaluate it."""
+    baseline, score, candidates, problem = _resolve_standard(context, line)
+    if problem:
+        return _result(line, problem, baseline=baseline, candidates=candidates)
+    item, item_candidates, problem = _pick_item(baseline, line)
+    if problem:
+        return _result(line, problem, baseline=baseline, candidates=item_candidates)
+    outcome = evaluate(line, item, tolerance_pct=context.tolerance, durations=baseline.durations)
+    return _result(line, outcome, baseline=baseline, item=item, score=score)
+
+
+def _resolve_standard(context: Context, line: dict):
+    """(baseline, score, candidates, problem Outcome or None)."""
+    code = line.get("standard_code")
+    if code:
+        baseline = context.baselines.get(code)
+        if baseline is None:
+            return None, None, [], Outcome("no_standard", message=context.baselines.missing[code])
+        return baseline, None, [], None
+    if not line.get("description"):
+        return None, None, [], Outcome("no_standard", message="请提供 standard_code，或用 description 描述支出内容以便检索标准")
+    ranked = _candidates(context, line)
+    if not ranked:
+        return None, None, [], Outcome("no_standard", message=f"在 {context.as_of.isoformat()} 生效的标准中未找到与“{line['description']}”匹配且单位相容的标准")
+    top = ranked[0]
+    if len(ranked) == 1 or top[1] >= ranked[1][1] * CLEAR_WIN:
+        return top[0], top[1], [], None  # an undecided tier is reported by the item step
+    listed = [{"code": b.code, "title": b.title, "item_key": i.key if i else None, "score": round(float(s), 4)}
+              for b, s, i in ranked[:MAX_CANDIDATES]]
+    return None, None, listed, Outcome("ambiguous", message=f"“{line['description']}”匹配到 {len(ranked)} 个标准，请指定 standard_code")
+
+
+def _candidates(context: Context, line: dict) -> list[tuple[Baseline, Decimal, ItemFacts]]:
+    """Standards in force that the description finds and whose units fit, best first."""
+    key = (line["description"], line.get("field"), line.get("category"), line["unit"], tuple(sorted((line.get("conditions") or {}).items())))
+    if key in context.searches:
+        return context.searches[key]
+    query = SearchQuery(text=line["description"], field=_code_of(context, "field", line.get("field")),
+                        category=_code_of(context, "category", line.get("category")),
+                        statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=context.as_of, page_size=10,
+                        with_facets=False)
+    hits = EmbeddedEngine(context.session.connection()).search(query).hits
+    context.baselines.load({h.document["code"] for h in hits})
+    ranked = []
+    for hit in hits:
+        baseline = context.baselines.get(hit.document["code"])
+        if baseline is None or baseline.region not in (DISTRICT, context.region):
+            continue  # a town's standard applies to that town only
+        item, _, problem = _pick_item(baseline, line)
+        if not problem or problem.verdict == "ambiguous":  # a good match with several tiers stays a candidate
+            ranked.append((baseline, Decimal(str(hit.score)), item))
+    if context.region and context.region != DISTRICT:
+        local = {b.category_id for b, _, _ in ranked if b.region == context.region}
+        ranked = [r for r in ranked if r[0].region == context.region or r[0].category_id not in local]
+    context.searches[key] = ranked
+    return ranked
+
+
+def _code_of(context: Context, kind: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    if kind == "field":
+        from registry.models import Field
+
+        return taxonomy.resolve(context.session, Field, value, path="field").code
+    code = context.session.scalars(
+        select(Category.code).where((Category.code == value) | (Category.name == value)).order_by(Category.code)).first()
+    return code or value
+
+
+def _pick_item(baseline: Baseline, line: dict):
+    """(item, candidates, problem): by key, by conditions, else the one that fits the unit."""
+    comparable = [i for i in baseline.items if "天数" not in i.conditions]
+    if line.get("item_key"):
+        item = baseline.by_key.get(line["item_key"])
+        if item is None:
+            keys = "、".join(i.key for i in comparable)
+            return None, [], Outcome("no_standard", message=f"标准 {baseline.code} v{baseline.version} 没有条目 {line['item_key']}（可选：{keys}）")
+        return item, [], None
+    conditions = line.get("conditions") or {}
+    if conditions:
+        matching = [i for i in comparable if i.conditions and all(conditions.get(k) == v for k, v in i.conditions.items())]
+        if not matching:
+            tiers = "；".join(_describe(i.conditions) for i in comparable if i.conditions) or "无"
+            return None, [], Outcome("no_standard", message=f"标准 {baseline.code} 没有与条件 {_describe(conditions)} 相符的条目（可选：{tiers}）")
+        comparable = matching
+    fitting = [i for i in comparable if _fits(i, line["unit"])]
+    if len(fitting) > 1 and line.get("description"):
+        fitting = _named_in(fitting, line["description"])
+    if len(fitting) == 1:
+        return fitting[0], [], None
+    if not fitting:
+        units_seen = "、".join(sorted({i.unit for i in comparable}))
+        return None, [], Outcome("unit_mismatch", message=f"单位不兼容：申报为 {line['unit']}，标准 {baseline.code} 的条目单位为 {units_seen}")
+    listed = [{"code": baseline.code, "title": baseline.title, "item_key": i.key, "score": None} for i in fitting[:MAX_CANDIDATES]]
+    return None, listed, Outcome("ambiguous", message=f"标准 {baseline.code} 有 {len(fitting)} 个条目适用，请用 item_key 或 conditions 指定")
+
+
+def _named_in(items: list[ItemFacts], description: str) -> list[ItemFacts]:
+    """The items whose tier values or name the description mentions most ("二类会议" → 二类)."""
+    def mentions(item: ItemFacts) -> int:
+        return sum(1 for v in item.conditions.values() if v in description) + (item.name in description)
+
+    best = max(mentions(i) for i in items)
+    return [i for i in items if mentions(i) == best] if best else items
+
+
+def _fits(item: ItemFacts, unit: str) -> bool:
+    if item.rule == "rate":
+        try:
+            return units.parse(unit).money_factor is not None
+        except units.UnknownUnit:
+            return False
+    try:
+        return units.parse(item.unit).compatible(units.parse(unit))
+    except units.UnknownUnit:
+        return False
+
+
+def _describe(conditions: dict) -> str:
+    return "、".join(f"{k}={v}" for k, v in conditions.items())
+
+
+def _result(line: dict, outcome: Outcome, *, baseline: Baseline | None = None, item: ItemFacts | None = None,
+            score: Decimal | None = None, candidates: list | None = None) -> dict:
+    limit = None
+    if outcome.limit_min is not None or outcome.limit_max is not None:
+        limit = {"min": None if outcome.limit_min is None else cents(outcome.limit_min),
+                 "max": None if outcome.limit_max is None else cents(outcome.limit_max), "unit": line["unit"]}
+    output = {
+        "line_id": line["line_id"],
+        "verdict": outcome.verdict,
+        "standard_code": baseline.code if baseline and item else None,
+        "version": baseline.version if baseline and item else None,
+        "item_key": item.key if item else None,
+        "doc_no": baseline.doc_no if baseline and item else None,
+        "limit": limit,
+        "quantity": cents(line["quantity"]) if "quantity" in line else None,
+        "unit_price": cents(line["unit_price"]),
+        "deviation_pct": None if outcome.deviation_pct is None else cents(outcome.deviation_pct),
+        "requested_amount": cents(outcome.requested),
+        "excess_amount": cents(outcome.excess),
+        "components": outcome.components,
+        "candidates": candidates or [],
+        "message": outcome.message,
+    }
+    if score is not None:
+        output["score"] = round(float(score), 4)
+    return {"output": output, "allowed": outcome.allowed, "requested": outcome.requested, "excess": outcome.excess}
+
+
+def _summary(results: list[dict]) -> dict:
+    compared = [r for r in results if "output" in r]
+    verdicts = Counter(r["output"]["verdict"] for r in compared)
+    return {
+        "lines": len(results),
+        "requested_amount": cents(sum((r["requested"] for r in compared), Decimal(0))),
+        "allowed_amount": cents(sum((r["allowed"] for r in compared if r["allowed"] is not None), Decimal(0))),
+        "excess_amount": cents(sum((r["excess"] for r in compared), Decimal(0))),
+        "by_verdict": dict(sorted(verdicts.items())),
+        "errors": len(results) - len(compared),
+    }
