@@ -71,6 +71,7 @@ def search_sync() -> None:
     link = search_index.cluster_link()
     if link is None:
         raise click.ClickException("没有配置外部搜索集群（REGISTRY_SEARCH_URL 未设置），内置搜索无需同步")
+    link.recovered()  # an operator asks now: try, whatever the last failure was
     try:
         sent = outbox.relay(get_db(), link)
     except ClusterUnavailable as exc:
