@@ -79,6 +79,27 @@ def search_sync() -> None:
     click.echo(f"sent {sent} documents to {link.url} ({link.alias})")
 
 
+@registry_cli.command("mirror")
+@click.option("--url", required=True, help="标准库地址，如 http://127.0.0.1:8000")
+@click.option("--token", required=True, envvar="REGISTRY_MIRROR_TOKEN", help="integration 角色令牌")
+@click.option("--to", "path", required=True, type=click.Path(dir_okay=False), help="本地 SQLite 文件")
+@click.option("--once", is_flag=True, help="同步到最新后退出")
+@click.option("--interval", default=5.0, show_default=True, help="轮询间隔（秒）")
+def mirror_command(url: str, token: str, path: str, once: bool, interval: float) -> None:
+    """Keep a local copy of the baselines in force: snapshot, then follow /changes."""
+    from registry.mirror import Mirror
+
+    mirror = Mirror(url, token, path)
+    try:
+        if once:
+            applied = mirror.sync()
+            click.echo(f"mirror at seq {mirror.cursor}: {applied} events applied, {len(mirror.rows())} rows")
+            return
+        mirror.run(interval)
+    finally:
+        mirror.close()
+
+
 @registry_cli.command("seed")
 def seed_command() -> None:
     """Load the bundled standards; a second run changes nothing."""

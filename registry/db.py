@@ -49,6 +49,14 @@ class Database:
                 session.rollback()
                 raise
 
+    def snapshot(self) -> Session:
+        """A read session whose every query sees one and the same committed state (the
+        caller closes it). PostgreSQL: REPEATABLE READ; SQLite: a WAL read transaction."""
+        session = self._read()
+        if not self.is_sqlite:
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        return session
+
     @property
     def write_sessions(self) -> sessionmaker:
         """The factory of every writing session (hooks for indexing attach here)."""

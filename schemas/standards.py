@@ -82,6 +82,15 @@ class StandardCreateSchema(BaseSchema):
             raise ValidationError("至少需要一个条目")
 
 
+class StandardPutSchema(StandardCreateSchema):
+    """The integration system's full representation; the code comes from the URL."""
+
+    class Meta:
+        exclude = ("code",)
+
+    external_id = text(required=True, min_length=1, max_length=128, metadata={"description": "一体化系统中的标识"})
+
+
 class VersionChangesSchema(BaseSchema):
     """Changes to a draft: absent keys keep their value; items are upserted by key."""
 
@@ -152,6 +161,7 @@ class StandardListSchema(PageSchema):
 
 
 class StandardDetailSchema(StandardSummarySchema):
+    external_id = String(attribute="standard.external_id", allow_none=True)
     as_of = Date(metadata={"description": "按哪一天选出的生效版本"})
     version = Nested(VersionSchema)
     versions = List(Nested(VersionSummarySchema))

@@ -34,6 +34,8 @@ class Standard(Base):
     title: Mapped[str] = mapped_column(String(200))
     # Illustrative records that no source gave are labelled, never passed off as standards.
     is_sample: Mapped[bool] = mapped_column(default=False)
+    # The integration system's own identifier, for its idempotent upserts.
+    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(128))
 
