@@ -13,12 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, inspect, insert, select, text
+from sqlalchemy.engine import make_url
 
 from registry import create_app, migrations
 from registry.db import get_db
 from registry.decimals import to_text
 from registry.enums import KIND_NAMES, Kind, Rule, Status
-from registry.models import Base, Category, Department, Item, Region, Standard, Version
+from registry.models import Category, Department, Item, Region, Standard, Version
 from registry.services.taxonomy import load_taxonomy
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "seed_data" / "taxonomy.json"
@@ -33,17 +34,22 @@ PREFIX = {Kind.SERVICE: "SV", Kind.COST_QUOTA: "CQ", Kind.SPENDING: "SP"}
 
 
 def prepare_schema(url: str) -> None:
-    """Drop what a previous run left (as tests/conftest.py does) and run the migrations."""
+    """Start from an empty database, then run the project's migrations and load the taxonomy.
+
+    A SQLite file is deleted; on PostgreSQL every table is dropped (the migrations also add
+    tables no model describes, such as the search index), like tests/conftest.py does.
+    """
+    database = make_url(url).database
+    if url.startswith("sqlite") and database:
+        for suffix in ("", "-wal", "-shm"):
+            Path(database + suffix).unlink(missing_ok=True)
     app = create_app({"DATABASE_URL": url})  # its engine also creates a SQLite file's directory
     with app.app_context():
         db = get_db()
-        with db.write_engine.begin() as conn:
-            tables = set(inspect(conn).get_table_names())
-            cascade = "" if db.is_sqlite else " CASCADE"
-            for table in reversed(Base.metadata.sorted_tables):
-                if table.name in tables:
-                    conn.execute(text(f"DROP TABLE {table.name}{cascade}"))
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if not db.is_sqlite:
+            with db.write_engine.begin() as conn:
+                for table in inspect(conn).get_table_names():
+                    conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
         migrations.upgrade(db.write_engine)
         with db.write() as session:
             load_taxonomy(session, json.loads(TAXONOMY.read_text(encoding="utf-8")))
@@ -67,9 +73,10 @@ def generate(url: str, standards: int, seed: int = 2025) -> dict[str, int]:
                 _flush(conn, rows)
         if engine.dialect.name == "postgresql":  # explicit ids: move the sequences past them
             for table in rows:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("ANALYZE"))  # fresh statistics for the planner, for the API and raw alike
+        # Statistics for the planners and, on PostgreSQL, the visibility map of a settled table.
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
     return counts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 
 from registry.actor import Actor
-from registry.db import get_db
+from registry.db import get_db, request_session
 from registry.errors import Forbidden, Unauthorized
 from registry.roles import POLICY, ROLE_NAMES, Role
 from registry.services import tokens
@@ -43,7 +43,9 @@ def _actor() -> Actor:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise Unauthorized("Authorization 请求头格式应为：Bearer <令牌>", code="invalid_authorization")
-    # A read session of its own: on SQLite a write session would take the file lock here and
-    # hold it for the whole request, even for a long read such as a comparison.
+    if request.method in ("GET", "HEAD"):
+        return tokens.authenticate(request_session(), secret.strip())  # already a read session
+    # A read session of its own: on SQLite the request's write session would take the file
+    # lock here and hold it for the whole request, even for a long read such as a comparison.
     with get_db().read() as session:
         return tokens.authenticate(session, secret.strip())

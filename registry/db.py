@@ -22,13 +22,17 @@ EXTENSION_KEY = "registry.db"
 
 
 class Database:
-    """One registry database: a read engine and a write engine (the same one on PostgreSQL)."""
+    """One registry database: a read engine and a write engine.
+
+    SQLite: writers BEGIN IMMEDIATE, readers plain BEGIN. PostgreSQL: writers in READ
+    COMMITTED transactions, readers in autocommit (snapshots where one is needed).
+    """
 
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url, immediate=False)
-        self.write_engine = _make_engine(url, immediate=True) if self.is_sqlite else self.engine
+        self.write_engine = _make_engine(url, immediate=True)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
 
@@ -73,7 +77,10 @@ class Database:
 
 def _make_engine(url: str, *, immediate: bool) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # Reads need no transaction of their own under READ COMMITTED (each statement has its
+        # snapshot), and without BEGIN … ROLLBACK psycopg keeps its prepared statements.
+        isolation = "READ COMMITTED" if immediate else "AUTOCOMMIT"
+        return create_engine(url, pool_pre_ping=True, isolation_level=isolation)
     database = url.split("///", 1)[-1]
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

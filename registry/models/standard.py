@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.enums import IN_FORCE_STATUSES, Kind, Rule, Status
@@ -23,6 +23,7 @@ class Standard(Base):
     """The stable identity of a standard; what it says lives in its versions."""
 
     __tablename__ = "standards"
+    __table_args__ = (Index("ix_standards_placement", "field_id", "category_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -62,6 +63,7 @@ class Version(Base):
             "effective_to IS NULL OR effective_from IS NULL OR effective_to > effective_from",
             name="period_order",
         ),
+        Index("ix_versions_in_force", "standard_id", "status", "effective_from", "effective_to"),
         CheckConstraint(
             "status NOT IN ({}) OR effective_from IS NOT NULL".format(
                 ", ".join(f"'{s.value}'" for s in sorted(IN_FORCE_STATUSES))

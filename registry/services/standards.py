@@ -6,11 +6,12 @@ from datetime import date
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from registry.actor import Actor
 from registry.enums import Kind, Status
 from registry.errors import Conflict, NotFound, ValidationFailed
-from registry.models import Department, Field, Region, Standard, Version
+from registry.models import Department, Field, Item, Region, Standard, Version
 from registry.services import events, taxonomy
 from registry.services.inforce import explain_not_in_force, in_force_on, pick_in_force
 from registry.services.items import build_items
@@ -107,11 +108,13 @@ def load_versions(session: Session, standard: Standard, *, with_items: bool = Tr
 def standard_as_of(session: Session, code: str, as_of: date | None) -> StandardView:
     """The standard with its version in force on `as_of` (today by default)."""
     standard = get_standard(session, code)
-    versions = load_versions(session, standard)
+    versions = load_versions(session, standard, with_items=False)
     day = as_of or today()
     version = pick_in_force(versions, day)
     if version is None:
         raise NotFound(explain_not_in_force(code, versions, day), code="not_in_force")
+    set_committed_value(version, "items", list(session.scalars(
+        select(Item).where(Item.version_id == version.id).order_by(Item.position))))  # only the shown version's
     return StandardView(standard, version, versions, day)
 
 
