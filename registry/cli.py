@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from registry import migrations, outbox, search_index
 from registry.actor import Actor
+from registry.cli_import import import_command
 from registry.db import get_db
 from registry.errors import DomainError
 from registry.roles import Role
@@ -161,6 +162,9 @@ def token_revoke(token_id: int) -> None:
     with get_db().write() as session:
         token = tokens.revoke(session, token_id)
         click.echo(f"revoked token {token.id} of {tokens.describe(token)}")
+
+
+registry_cli.add_command(import_command)
 
 
 def init_app(app: Flask) -> None:

@@ -8,12 +8,14 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, code: str | None = None, errors: dict | None = None):
+    def __init__(self, message: str, *, code: str | None = None, errors: dict | None = None,
+                 extra: dict | None = None):
         super().__init__(message)
         self.message = message
         if code:
             self.code = code
         self.errors = errors
+        self.extra = extra or {}  # more fields for the error body (e.g. an import's row_errors)
 
 
 class NotFound(DomainError):

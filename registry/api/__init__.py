@@ -7,7 +7,9 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
-from registry.api import compare, errors, health, search, standards, sync, taxonomy, tokens, versions, workflow
+from registry.api import (
+    compare, errors, health, imports, search, standards, sync, taxonomy, tokens, versions, workflow,
+)
 from schemas.common import ErrorSchema
 
 
@@ -19,7 +21,7 @@ def init_app(app: Flask) -> Api:
     # Swagger UI is served from the installed package: the bureau's network may not reach a CDN.
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
     api = RegistryApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
-    for module in (health, taxonomy, standards, versions, workflow, search, compare, sync, tokens):
+    for module in (health, taxonomy, standards, versions, workflow, imports, search, compare, sync, tokens):
         api.register_blueprint(module.blp)
     compare.register_docs(api)
     errors.init_app(app)  # after Api: ours replace flask-smorest's default handler

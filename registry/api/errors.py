@@ -60,7 +60,7 @@ def _webargs_errors(error: HTTPException) -> dict | None:
 
 
 def handle_domain_error(error: DomainError):
-    response = jsonify(error_body(error.status, error.code, error.message, error.errors))
+    response = jsonify(error_body(error.status, error.code, error.message, error.errors) | error.extra)
     response.status_code = error.status
     if isinstance(error, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="standards-registry"'
