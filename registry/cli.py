@@ -101,6 +101,33 @@ def mirror_command(url: str, token: str, path: str, once: bool, interval: float)
         mirror.close()
 
 
+@registry_cli.command("compare")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as-of", "as_of", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="预算所属日期")
+@click.option("--region", help="区域代码或名称（镇/街道的标准优先）")
+@click.option("--tolerance", "tolerance", type=str, help="容差百分比，如 5")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="写出的结果工作簿")
+def compare_command(path: str, as_of, region: str | None, tolerance: str | None, output: str) -> None:
+    """Compare a proposal workbook (.xlsx/.csv) and write it back with verdict columns."""
+    import json
+    from decimal import Decimal
+    from pathlib import Path
+
+    from registry.compare import excel, reviews
+    from registry.compare.service import compare
+
+    data = Path(path).read_bytes()
+    lines, where = excel.read(data, path)
+    request = {"as_of": as_of.date(), "region": region, "tolerance_pct": Decimal(tolerance) if tolerance else None,
+               "lines": lines}
+    with get_db().read() as session:
+        answer = compare(session, request)
+    Path(output).write_bytes(excel.answer(data, path, json.loads(reviews.serialise(answer)), where))
+    summary = answer["summary"]
+    verdicts = "，".join(f"{excel.VERDICTS[v]} {n}" for v, n in summary["by_verdict"].items())
+    click.echo(f"{summary['lines']} 行：{verdicts}；行有误 {summary['errors']}；超标金额 {summary['excess_amount']} 元 → {output}")
+
+
 @registry_cli.command("seed")
 def seed_command() -> None:
     """Load the bundled standards; a second run changes nothing."""

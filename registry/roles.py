@@ -51,6 +51,7 @@ POLICY: dict[tuple[str, str], frozenset[Role]] = {
     ("search.Search", "GET"): EVERYONE,
     ("search.Suggest", "GET"): EVERYONE,
     ("compare.Compare", "POST"): frozenset({Role.READER, Role.REVIEWER, Role.INTEGRATION, Role.ADMIN}),
+    ("compare.ProposalTemplate", "GET"): EVERYONE,
     ("compare.SavedReview", "GET"): frozenset({Role.READER, Role.REVIEWER, Role.INTEGRATION, Role.ADMIN}),
     ("sync.Changes", "GET"): frozenset({Role.INTEGRATION, Role.REVIEWER, Role.ADMIN}),
     ("sync.Baselines", "GET"): EVERYONE,

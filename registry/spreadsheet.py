@@ -127,22 +127,29 @@ def read_table(data: bytes, filename: str = "") -> Table:
     return _table(_raw_rows(data, filename.lower()))
 
 
-def _raw_rows(data: bytes, name: str) -> Iterator[tuple[int, list[str]]]:
+def raw_rows(data: bytes, filename: str = "", sheet: str = DATA_SHEET) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cell texts) of every row of an .xlsx (sheet `sheet`, else the first visible) or .csv."""
+    if len(data) > MAX_BYTES:
+        raise FileTooLarge(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 {MAX_BYTES // 1024 // 1024} MB；请拆分后分批提交")
+    return _raw_rows(data, filename.lower(), sheet)
+
+
+def _raw_rows(data: bytes, name: str, sheet: str = DATA_SHEET) -> Iterator[tuple[int, list[str]]]:
     if name.endswith((".xlsx", ".xlsm")) or (not name.endswith((".csv", ".txt")) and data[:4] == b"PK\x03\x04"):
-        return _xlsx_rows(data)
+        return _xlsx_rows(data, sheet)
     if name.endswith((".csv", ".txt")):
         return _csv_rows(data)
     raise UnsupportedFile("只支持 Excel（.xlsx）或 CSV（.csv）文件；旧版 .xls 请在 Excel 中另存为 .xlsx")
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_rows(data: bytes, wanted: str = DATA_SHEET) -> Iterator[tuple[int, list[str]]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise ValidationFailed("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式", code="unreadable_file") from exc
     try:
         visible = [s for s in book.worksheets if s.sheet_state == "visible"] or book.worksheets
-        sheet = book[DATA_SHEET] if DATA_SHEET in book.sheetnames else visible[0]
+        sheet = book[wanted] if wanted in book.sheetnames else visible[0]
         sheet.reset_dimensions()  # some writers declare a wrong size, which would truncate the rows
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             yield number, [_cell_text(cell) for cell in cells]

@@ -34,6 +34,17 @@ class CompareRequestSchema(BaseSchema):
     lines = List(fields.Raw(), required=True, metadata={"description": "CompareLine 数组（最多 50,000 行）"})
 
 
+class CompareUploadSchema(BaseSchema):
+    """The multipart form: the workbook in `file`, the rest as form fields."""
+
+    file = fields.Raw(metadata={"type": "string", "format": "binary", "description": ".xlsx（申报明细）或 .csv"})
+    as_of = Date(required=True)
+    region = text(max_length=64, allow_none=True)
+    department = text(max_length=64, allow_none=True)
+    tolerance_pct = Amount(load_default=None, validate=validate.Range(min=0, max=100, error="应在 0 到 100 之间"))
+    save = Boolean(load_default=False)
+
+
 class CandidateSchema(BaseSchema):
     code = String()
     title = String()

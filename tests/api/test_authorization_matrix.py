@@ -35,6 +35,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/search/suggest"): ALL,
     ("POST", "/api/v1/compare"): {R, V, I, A},
     ("GET", "/api/v1/reviews/<review_id>"): {R, V, I, A},
+    ("GET", "/api/v1/templates/proposal.xlsx"): ALL,
     ("GET", "/api/v1/changes"): {V, I, A},
     ("GET", "/api/v1/baselines"): ALL,
     ("GET", "/api/v1/tokens"): {A},
