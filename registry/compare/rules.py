@@ -93,6 +93,15 @@ def duration_factor(days: Decimal, rules: list[DurationRule]) -> tuple[Decimal, 
     return factor, f"{to_text(days)} 天中前 {to_text(full)} 天全额、其后 {to_text(reduced)} 天按 {to_text(rule.rate * HUNDRED)}%"
 
 
+def requested_amount(line: dict) -> Decimal:
+    """quantity × unit_price in 元, for every line whose unit is money per something."""
+    try:
+        money = units.parse(line["unit"]).money_factor
+    except units.UnknownUnit:
+        return Decimal(0)
+    return line["quantity"] * line["unit_price"] * money if money is not None else Decimal(0)
+
+
 def evaluate(line: dict, item: ItemFacts, *, tolerance_pct: Decimal, durations: list[DurationRule]) -> Outcome:
     """Compare one line with one item; `line` holds exact decimals."""
     price, quantity = line["unit_price"], line["quantity"]

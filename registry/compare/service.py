@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from registry import units
 from registry.compare.baselines import Baseline, Baselines
 from registry.compare.lines import parse_line
-from registry.compare.rules import ItemFacts, Outcome, cents, evaluate
+from registry.compare.rules import ItemFacts, Outcome, cents, evaluate, requested_amount
 from registry.enums import IN_FORCE_STATUSES
 from registry.models import Category, Region
 from registry.services import taxonomy
@@ -211,7 +211,9 @@ def _result(line: dict, outcome: Outcome, *, baseline: Baseline | None = None, i
     }
     if score is not None:
         output["score"] = round(float(score), 4)
-    return {"output": output, "allowed": outcome.allowed, "requested": outcome.requested, "excess": outcome.excess}
+    requested = requested_amount(line)  # every line asks for money, resolved or not
+    output["requested_amount"] = cents(requested)
+    return {"output": output, "allowed": outcome.allowed, "requested": requested, "excess": outcome.excess}
 
 
 def _summary(results: list[dict]) -> dict:

@@ -179,3 +179,12 @@ def test_who_may_compare(seeded, client, headers_for, role, status):
     headers = headers_for(role, department="finance" if role == "submitter" else None)
     response = client.post(URL, json={"as_of": "2025-03-01", "lines": []}, headers=headers)
     assert response.status_code == status
+
+
+def test_requested_amount_counts_every_line(seeded, client):
+    answer = _compare(client, _line("a", standard_code="SP-ADM-MEETING", item_key="class2"),
+                      _line("b", standard_code="SP-NOPE", quantity="2", unit_price="100"),
+                      _line("c", standard_code="SP-ADM-MEETING", item_key="class2", unit="元/人"))
+    assert [l["requested_amount"] for l in answer["lines"]] == ["84000.00", "200.00", "84000.00"]
+    assert answer["summary"]["requested_amount"] == "168200.00"
+    assert answer["summary"]["allowed_amount"] == "78000.00"  # only lines with a limit
