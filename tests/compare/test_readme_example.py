@@ -10,7 +10,7 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "proposal.
 def test_readme_proposal(seeded, client):
     answer = client.post("/api/v1/compare", data=EXAMPLE.read_bytes(), content_type="application/json").json
     assert answer["summary"] == {
-        "lines": 10, "requested_amount": "2005000.00", "allowed_amount": "1848400.00", "excess_amount": "156600.00",
+        "lines": 10, "requested_amount": "2049700.00", "allowed_amount": "1848400.00", "excess_amount": "156600.00",
         "by_verdict": {"ambiguous": 1, "no_standard": 1, "over": 4, "under": 1, "unit_mismatch": 1, "within": 1},
         "errors": 1,
     }
