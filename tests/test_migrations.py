@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
+from sqlalchemy import select, text
 from alembic.migration import MigrationContext
 
 from registry import migrations
@@ -27,3 +28,33 @@ def test_health_reports_database_and_revision(client):
     body = client.get("/health").json
     assert body["status"] == "ok" and body["schema_revision"] == migrations.head() == "0006"
     assert body["database"] in {"sqlite", "postgresql"}
+
+
+def test_upgrading_a_registry_that_holds_data(tmp_path):
+    """Each migration must work on a database with rows in it, not only on an empty one."""
+    from registry import create_app
+    from registry.seeding import seed
+
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}"})
+    with app.app_context():
+        db = get_db()
+        migrations.upgrade(db.write_engine, "0002")
+        with db.write_engine.begin() as conn:  # a 0002-era registry: taxonomy and one standard, no search
+            conn.exec_driver_sql("INSERT INTO fields (code, name, position) VALUES ('admin', '一般行政', 0)")
+            conn.exec_driver_sql("INSERT INTO categories (field_id, code, name, position) VALUES (1, 'admin.meeting', '会议费', 0)")
+            conn.exec_driver_sql("INSERT INTO regions (code, name, level, position) VALUES ('qingpu', '青浦区', 'district', 0)")
+            conn.exec_driver_sql("INSERT INTO departments (code, name, position) VALUES ('finance', '青浦区财政局', 0)")
+            conn.exec_driver_sql(
+                "INSERT INTO standards (code, kind, field_id, category_id, region_id, department_id, title, is_sample,"
+                " created_at, created_by) VALUES ('SP-OLD', 'spending', 1, 1, 1, 1, '旧会议费', 0, '2024-01-01', 'x')")
+            conn.exec_driver_sql(
+                "INSERT INTO versions (standard_id, number, status, effective_from, created_at, created_by, updated_at,"
+                " updated_by, revision) VALUES (1, 1, 'published', '2024-01-01', '2024-01-01', 'x', '2024-01-01', 'x', 1)")
+        result = app.test_cli_runner().invoke(args=["registry", "init"])
+        assert result.exit_code == 0, result.output
+        with db.read() as session:
+            assert migrations.head() == session.execute(select(text("version_num")).select_from(text("alembic_version"))).scalar()
+            assert session.execute(text("SELECT count(*) FROM search_documents")).scalar() == 1  # indexed on upgrade
+        with db.write() as session:
+            seed(session)
+        db.dispose()

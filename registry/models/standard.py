@@ -23,7 +23,10 @@ class Standard(Base):
     """The stable identity of a standard; what it says lives in its versions."""
 
     __tablename__ = "standards"
-    __table_args__ = (Index("ix_standards_placement", "field_id", "category_id"),)
+    __table_args__ = (
+        Index("ix_standards_placement", "field_id", "category_id"),
+        Index("uq_standards_external_id", "external_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -36,7 +39,7 @@ class Standard(Base):
     # Illustrative records that no source gave are labelled, never passed off as standards.
     is_sample: Mapped[bool] = mapped_column(default=False)
     # The integration system's own identifier, for its idempotent upserts.
-    external_id: Mapped[str | None] = mapped_column(String(128), unique=True)
+    external_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(128))
 

@@ -16,9 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("standards") as batch:
-        batch.add_column(sa.Column("external_id", sa.String(128)))
-        batch.create_unique_constraint("uq_standards_external_id", ["external_id"])
+    # A nullable column and a unique index: both native on SQLite, no table copy needed
+    # (a batch copy of `standards` would trip the foreign keys that point at it).
+    op.add_column("standards", sa.Column("external_id", sa.String(128)))
+    op.create_index("uq_standards_external_id", "standards", ["external_id"], unique=True)
     op.create_table(
         "idempotent_requests",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -34,6 +35,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("idempotent_requests")
+    op.drop_index("uq_standards_external_id", table_name="standards")
     with op.batch_alter_table("standards") as batch:
-        batch.drop_constraint("uq_standards_external_id", type_="unique")
         batch.drop_column("external_id")
