@@ -38,4 +38,13 @@ def _add_request_ids(app: Flask) -> None:
     def _echo(response):
         if "request_id" in g:
             response.headers["X-Request-ID"] = g.request_id
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":  # the API docs page
+            response.headers.setdefault("X-Frame-Options", "DENY")
+            response.headers.setdefault("Referrer-Policy", "no-referrer")
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; frame-ancestors 'none'",
+            )
         return response

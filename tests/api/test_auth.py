@@ -55,7 +55,10 @@ def test_health_and_docs_need_no_token(app):
     client = app.test_client()
     assert client.get("/health").status_code == 200
     assert client.get("/openapi.json").status_code == 200
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert docs.headers["X-Frame-Options"] == "DENY" and "frame-ancestors 'none'" in docs.headers["Content-Security-Policy"]
+    assert docs.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_anonymous_reads_only_when_switched_on(app):
