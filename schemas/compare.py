@@ -1,9 +1,20 @@
 """The compare contract (a stable interface: review tools are built against it)."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields
 
 from schemas.fields import Amount, BaseSchema, Boolean, Date, Dict, Integer, List, Nested, String, text
+
+
+def _within_percent(value) -> None:
+    if value is not None and not 0 <= value <= 100:
+        raise ValidationError("应在 0 到 100 之间")
+
+
+def _tolerance() -> Amount:
+    # A validator function, not validate.Range: apispec would render Decimal bounds as strings.
+    return Amount(load_default=None, allow_none=True, validate=_within_percent,
+                  metadata={"minimum": 0, "maximum": 100, "description": "容差百分比：超出不多于此比例仍判为 within"})
 
 
 class CompareLineSchema(BaseSchema):
@@ -29,7 +40,7 @@ class CompareRequestSchema(BaseSchema):
     as_of = Date(required=True, metadata={"example": "2025-03-01"})
     region = text(max_length=64, allow_none=True, metadata={"example": "青浦区"})
     department = text(max_length=64, allow_none=True)
-    tolerance_pct = Amount(load_default=None, validate=validate.Range(min=0, max=100, error="应在 0 到 100 之间"))
+    tolerance_pct = _tolerance()
     save = Boolean(load_default=False, metadata={"description": "保存本次比对，返回 review_id"})
     lines = List(fields.Raw(), required=True, metadata={"description": "CompareLine 数组（最多 50,000 行）"})
 
@@ -41,7 +52,7 @@ class CompareUploadSchema(BaseSchema):
     as_of = Date(required=True)
     region = text(max_length=64, allow_none=True)
     department = text(max_length=64, allow_none=True)
-    tolerance_pct = Amount(load_default=None, validate=validate.Range(min=0, max=100, error="应在 0 到 100 之间"))
+    tolerance_pct = _tolerance()
     save = Boolean(load_default=False)
 
 

@@ -6,6 +6,7 @@ overrides the English defaults of every field type.
 from __future__ import annotations
 
 import decimal
+import re
 
 from marshmallow import RAISE, Schema, fields, validate
 
@@ -23,8 +24,22 @@ class _Chinese:
     }
 
 
+# Control characters and lone surrogates: nothing a person types, and they break spreadsheets,
+# XML and database encodings downstream. Tabs and line breaks are fine.
+UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 class String(_Chinese, fields.String):
-    default_error_messages = {"invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本"}
+    default_error_messages = {
+        "invalid": "应为文本", "invalid_utf8": "不是有效的 UTF-8 文本",
+        "unprintable": "含有不可见的控制字符，请删除后重试",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if UNPRINTABLE.search(text):
+            raise self.make_error("unprintable")
+        return text
 
 
 class Integer(_Chinese, fields.Integer):

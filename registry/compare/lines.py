@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from schemas.fields import UNPRINTABLE
+
 MAX_TEXT = 500
 REQUIRED = ("line_id", "unit", "quantity", "unit_price")
 NUMBERS = ("quantity", "unit_price", "base_amount", "days")
@@ -36,6 +38,8 @@ def parse_line(raw: object) -> tuple[dict | None, str | None]:
             continue
         if not isinstance(value, str) or len(value) > MAX_TEXT:
             return None, f"{name} 应为不超过 {MAX_TEXT} 个字符的文本"
+        if UNPRINTABLE.search(value):
+            return None, f"{name} 含有不可见的控制字符"
         line[name] = value.strip()
     for name in NUMBERS:
         if raw.get(name) is None:
@@ -53,6 +57,8 @@ def parse_line(raw: object) -> tuple[dict | None, str | None]:
         if name == "conditions":
             if not all(isinstance(v, str) for v in value.values()):
                 return None, "conditions 的值应为文本，如 {\"会议类别\": \"二类\"}"
+            if any(UNPRINTABLE.search(t) for t in [*value, *value.values()]):
+                return None, "conditions 含有不可见的控制字符"
             line[name] = dict(value)
         else:
             parts = {k: _number(v) for k, v in value.items()}
@@ -66,7 +72,7 @@ def _line_id(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = str(value)
-    return text if 0 < len(text) <= 64 else None
+    return text if 0 < len(text) <= 64 and not UNPRINTABLE.search(text) else None
 
 
 def _number(value: object) -> Decimal | None:

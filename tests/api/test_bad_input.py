@@ -1,6 +1,8 @@
 """Bad input gets a 4xx that says, in Chinese, what to fix, and writes nothing."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -134,3 +136,15 @@ def _has_chinese(text: str) -> bool:
 def _row_counts(app) -> tuple[int, int, int, int]:
     with app.app_context(), get_db().read() as session:
         return tuple(session.scalar(select(func.count()).select_from(m)) for m in (Standard, Version, Item, Event))
+
+
+def test_control_characters_and_lone_surrogates_are_refused(app, client):
+    for bad in ("会议\x00费", "会议\x1b费", "会议\ud800费"):
+        # ASCII-escaped JSON, as a client may send it: "\ud800" arrives as a lone surrogate
+        body = json.dumps(standard_payload(title=bad))
+        response = client.post("/api/v1/standards", data=body, content_type="application/json")
+        assert response.status_code == 422 and "title" in response.json["errors"], bad
+    entry = client.post("/api/v1/taxonomy/departments", json={"code": "odd", "name": "某\x07局"})
+    assert entry.status_code == 422
+    assert client.get("/api/v1/templates/standards.xlsx").status_code == 200
+    assert _row_counts(app) == (0, 0, 0, 0)

@@ -188,3 +188,10 @@ def test_requested_amount_counts_every_line(seeded, client):
     assert [l["requested_amount"] for l in answer["lines"]] == ["84000.00", "200.00", "84000.00"]
     assert answer["summary"]["requested_amount"] == "168200.00"
     assert answer["summary"]["allowed_amount"] == "78000.00"  # only lines with a limit
+
+
+def test_unprintable_text_is_a_line_error(seeded, client):
+    import json as _json
+    body = _json.dumps({"as_of": "2025-03-01", "lines": [_line(description="会议\ud800"), _line("ok", standard_code="SP-ADM-MEETING", item_key="class2")]})
+    answer = client.post(URL, data=body, content_type="application/json").json
+    assert "error" in answer["lines"][0] and answer["lines"][1]["verdict"] == "over"
