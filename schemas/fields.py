@@ -85,7 +85,9 @@ class Amount(_Chinese, fields.Decimal):
     }
 
     def __init__(self, **kwargs):
-        super().__init__(allow_nan=False, **kwargs)
+        metadata = {"type": "string", "format": "decimal",
+                    "description": "精确小数：请求中可写作字符串或 JSON 数字，返回为字符串"} | kwargs.pop("metadata", {})
+        super().__init__(allow_nan=False, metadata=metadata, **kwargs)
 
     def _validated(self, value):
         if isinstance(value, bool):

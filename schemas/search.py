@@ -28,9 +28,9 @@ class HitSchema(BaseSchema):
     region = String(attribute="document.region")
     status = String(attribute="document.status")
     version = Integer(attribute="document.version")
-    effective_from = String(attribute="document.effective_from")
-    effective_to = String(attribute="document.effective_to")
-    doc_no = String(attribute="document.doc_no")
+    effective_from = String(attribute="document.effective_from", allow_none=True)
+    effective_to = String(attribute="document.effective_to", allow_none=True)
+    doc_no = String(attribute="document.doc_no", allow_none=True)
     score = fields.Float()
     highlight = Dict(keys=String(), values=String(), metadata={"description": "命中词以 <em> 标出：title、body"})
 

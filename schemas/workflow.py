@@ -45,7 +45,7 @@ class PendingRowSchema(BaseSchema):
     department = String(attribute="standard.department.code")
     department_name = String(attribute="standard.department.name")
     version = Integer(attribute="number")
-    effective_from = Date()
+    effective_from = Date(allow_none=True)
     submitted_at = DateTime(attribute="updated_at")
     submitted_by = String(attribute="updated_by")
 
@@ -69,8 +69,8 @@ class TokenSchema(BaseSchema):
     prefix = String()
     created_at = DateTime()
     created_by = String()
-    expires_on = Date()
-    revoked_at = DateTime()
+    expires_on = Date(allow_none=True)
+    revoked_at = DateTime(allow_none=True)
 
 
 class IssuedTokenSchema(TokenSchema):
