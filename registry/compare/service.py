@@ -31,7 +31,11 @@ class Context:
     region: str | None
     tolerance: Decimal
     baselines: Baselines
-    searches: dict
+    searches: dict  # ranked candidates per distinct (description, filters, unit, conditions)
+    hits: dict = None  # search hits per distinct (description, filters)
+
+    def __post_init__(self):
+        self.hits = {}
 
 
 def compare(session: Session, request: dict) -> dict:
@@ -41,6 +45,7 @@ def compare(session: Session, request: dict) -> dict:
                       Baselines(session, request["as_of"]), {})
     parsed = [parse_line(raw) for raw in request["lines"]]
     context.baselines.load({line["standard_code"] for line, _ in parsed if line and line.get("standard_code")})
+    _search_all(context, [line for line, _ in parsed if line and not line.get("standard_code") and line.get("description")])
     results = []
     for index, (line, error) in enumerate(parsed):
         if error:
@@ -97,15 +102,10 @@ def _resolve_standard(context: Context, line: dict):
 
 def _candidates(context: Context, line: dict) -> list[tuple[Baseline, Decimal, ItemFacts]]:
     """Standards in force that the description finds and whose units fit, best first."""
-    key = (line["description"], line.get("field"), line.get("category"), line["unit"], tuple(sorted((line.get("conditions") or {}).items())))
+    key = _line_key(line)
     if key in context.searches:
         return context.searches[key]
-    query = SearchQuery(text=line["description"], field=_code_of(context, "field", line.get("field")),
-                        category=_code_of(context, "category", line.get("category")),
-                        statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=context.as_of, page_size=10,
-                        with_facets=False)
-    hits = EmbeddedEngine(context.session.connection()).search(query).hits
-    context.baselines.load({h.document["code"] for h in hits})
+    hits = context.hits.get(_search_key(line)) or _search(context, line)
     ranked = []
     for hit in hits:
         baseline = context.baselines.get(hit.document["code"])
@@ -119,6 +119,31 @@ def _candidates(context: Context, line: dict) -> list[tuple[Baseline, Decimal, I
         ranked = [r for r in ranked if r[0].region == context.region or r[0].category_id not in local]
     context.searches[key] = ranked
     return ranked
+
+
+def _search_key(line: dict) -> tuple:
+    return line["description"], line.get("field"), line.get("category")
+
+
+def _line_key(line: dict) -> tuple:
+    return _search_key(line) + (line["unit"], tuple(sorted((line.get("conditions") or {}).items())))
+
+
+def _search(context: Context, line: dict) -> list:
+    query = SearchQuery(text=line["description"], field=_code_of(context, "field", line.get("field")),
+                        category=_code_of(context, "category", line.get("category")),
+                        statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=context.as_of, page_size=10,
+                        with_facets=False)
+    return EmbeddedEngine(context.session.connection()).search(query).hits
+
+
+def _search_all(context: Context, lines: list[dict]) -> None:
+    """Search each distinct description once, then load every candidate standard in one go."""
+    for line in lines:
+        key = _search_key(line)
+        if key not in context.hits:
+            context.hits[key] = _search(context, line)
+    context.baselines.load({h.document["code"] for hits in context.hits.values() for h in hits})
 
 
 def _code_of(context: Context, kind: str, value: str | None) -> str | None:
