@@ -210,16 +210,23 @@ def stream_documents(db, batch: int = 500) -> Iterator[dict]:
             yield from documents(session, ids[start:start + batch])
 
 
+def stored_documents(db) -> Iterator[dict]:
+    """The embedded index's copy of every document, already segmented. It changes in the same
+    transaction as the rows, so it is the database's own view; `reindex` rebuilds it first."""
+    with db.read() as session:
+        yield from EmbeddedEngine(session.connection()).stored()
+
+
 def count_documents(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Version))
 
 
 def reindex_cluster(db, link: outbox.ClusterLink, progress=None) -> tuple[str, int]:
-    """Zero-downtime rebuild: new index from the database, replay, swap the alias, drop the old."""
+    """Zero-downtime rebuild: new index from the database's documents, replay, swap the alias, drop the old."""
     engine = link.engine()
     with db.read() as session:
         mark = outbox.high_water(session)
-    documents = stream_documents(db)
+    documents = stored_documents(db)
     if progress is not None:
         documents = progress(documents)
     count = 0

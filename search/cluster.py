@@ -190,7 +190,7 @@ class ClusterEngine:
         source = {name: document.get(name) for name in KEYWORDS}
         source |= {"version": document["version"], "seq": document["seq"], "effective_from": document["effective_from"],
                    "effective_to": document["effective_to"], "title_tokens": title, "body_tokens": body,
-                   "document": document}
+                   "document": {k: v for k, v in document.items() if k != "tokens"}}
         return {"_op_type": "index", "_index": index, "_id": document["id"], "version": document["seq"],
                 "version_type": "external", "_source": source}
 

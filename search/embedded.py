@@ -56,10 +56,10 @@ class EmbeddedEngine:
     def index(self, documents: Iterable[dict]) -> None:
         for document in documents:
             self.delete([document["id"]])
+            title, body = tokens_of(document)  # before serialising: the stored copy keeps its tokens
             row = {name: document.get(name) for name in COLUMNS}
             row["category_path"] = "|" + "|".join(document["category_path"]) + "|"
             row["document"] = json.dumps(document, ensure_ascii=False)
-            title, body = tokens_of(document)
             if self.sqlite:
                 rid = self.connection.execute(text(
                     f"INSERT INTO search_documents ({', '.join(COLUMNS)}, document) "
@@ -130,6 +130,18 @@ class EmbeddedEngine:
             for name in FACETS
         }
         return SearchResult(total, hits, facets, self.name)
+
+    def stored(self, batch: int = 1000):
+        """Every indexed document, tokens included, in id order, read in batches."""
+        after = ""
+        while True:
+            rows = self._rows("SELECT id, document FROM search_documents WHERE id > :after ORDER BY id LIMIT :n",
+                              {"after": after, "n": batch})
+            if not rows:
+                return
+            for row in rows:
+                yield row.document if isinstance(row.document, dict) else json.loads(row.document)
+            after = rows[-1].id
 
     def count(self) -> int:
         return self._scalar("SELECT count(*) FROM search_documents", {})

@@ -66,8 +66,16 @@ class SearchEngine(Protocol):
 
 
 def tokens_of(document: dict) -> tuple[str, str]:
-    """The segmented title and body text an engine indexes (space-separated tokens)."""
-    return " ".join(text.index_tokens(document["title"])), " ".join(text.index_tokens(document["body"]))
+    """The segmented title and body an engine indexes (space-separated tokens).
+
+    Segmentation is the costly step of indexing, so it happens once: the tokens travel in
+    the document (outbox rows, the embedded index's stored copy) to every engine after.
+    """
+    tokens = document.get("tokens")
+    if not tokens:
+        tokens = document["tokens"] = {"title": " ".join(text.index_tokens(document["title"])),
+                                       "body": " ".join(text.index_tokens(document["body"]))}
+    return tokens["title"], tokens["body"]
 
 
 def highlights(document: dict, groups: list[list[str]]) -> dict[str, str]:
