@@ -100,14 +100,18 @@ def _latest_seqs(session: Session, standard_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def refresh(session: Session, standard_ids: set[int]) -> list[dict]:
-    """Rebuild the embedded documents of these standards inside the session's transaction."""
+def refresh(session: Session, standard_ids: set[int], *, fresh: bool = False) -> list[dict]:
+    """Rebuild the embedded documents of these standards inside the session's transaction.
+
+    `fresh`: the index holds nothing of them yet (a full rebuild), so nothing to delete first.
+    """
     connection = session.connection()
     engine = EmbeddedEngine(connection)
     docs = list(documents(session, sorted(standard_ids)))
-    for code in {d["code"] for d in docs}:
-        engine.delete_code(code)  # a document must never outlive its row
-    engine.index(docs)
+    if not fresh:
+        for code in {d["code"] for d in docs}:
+            engine.delete_code(code)  # a document must never outlive its row
+    engine.index(docs, fresh=fresh)
     titles = session.execute(
         select(Standard.title, Category.name).join(Category, Category.id == Standard.category_id)
         .where(Standard.id.in_(standard_ids))
@@ -138,7 +142,7 @@ def rebuild_embedded(session: Session, batch: int = 500) -> int:
     ids = list(session.scalars(select(Standard.id).order_by(Standard.id)))
     written = 0
     for start in range(0, len(ids), batch):
-        written += len(refresh(session, set(ids[start:start + batch])))
+        written += len(refresh(session, set(ids[start:start + batch]), fresh=True))
     return written
 
 

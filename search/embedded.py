@@ -53,9 +53,11 @@ class EmbeddedEngine:
         self.sqlite = connection.dialect.name == "sqlite"
         self.name = "embedded-sqlite" if self.sqlite else "embedded-postgresql"
 
-    def index(self, documents: Iterable[dict]) -> None:
+    def index(self, documents: Iterable[dict], *, fresh: bool = False) -> None:
+        """Write documents, replacing those with the same id (`fresh`: none exist yet)."""
         for document in documents:
-            self.delete([document["id"]])
+            if not fresh:
+                self.delete([document["id"]])
             title, body = tokens_of(document)  # before serialising: the stored copy keeps its tokens
             row = {name: document.get(name) for name in COLUMNS}
             row["category_path"] = "|" + "|".join(document["category_path"]) + "|"
@@ -112,7 +114,6 @@ class EmbeddedEngine:
                 score = ("ts_rank(d.tsv, to_tsquery('simple', :match)) "
                          "+ 2 * ts_rank(d.tsv, to_tsquery('simple', :exact))")
         clause = " AND ".join(where) or "1 = 1"
-        total = self._scalar(f"SELECT count(*) FROM {source} WHERE {clause}", params) if query.with_facets else None
         rows = self._rows(
             f"SELECT d.id, {score} AS score, d.document FROM {source} WHERE {clause} "
             "ORDER BY score DESC, d.code, d.version LIMIT :limit OFFSET :offset",
@@ -124,12 +125,21 @@ class EmbeddedEngine:
             hits.append(Hit(row.id, round(float(row.score), 6), document, marks))
         if not query.with_facets:
             return SearchResult(len(hits), hits, {}, self.name)
-        facets = {
-            name: dict(self._rows(f"SELECT d.{name}, count(*) FROM {source} WHERE {clause} "
-                                  f"GROUP BY d.{name} ORDER BY count(*) DESC, d.{name}", params))
-            for name in FACETS
-        }
+        total, facets = self._facets(source, clause, params)
         return SearchResult(total, hits, facets, self.name)
+
+    def _facets(self, source: str, clause: str, params: dict) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and every facet from one grouped pass over the matches (not one per facet)."""
+        columns = ", ".join(f"d.{name}" for name in FACETS)
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        total = 0
+        for row in self._rows(f"SELECT {columns}, count(*) FROM {source} WHERE {clause} GROUP BY {columns}", params):
+            count = row[-1]
+            total += count
+            for name, value in zip(FACETS, row[:-1]):
+                facets[name][value] = facets[name].get(value, 0) + count
+        ordered = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0] or ""))) for name, values in facets.items()}
+        return total, ordered
 
     def stored(self, batch: int = 1000):
         """Every indexed document, tokens included, in id order, read in batches."""
