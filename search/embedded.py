@@ -114,19 +114,30 @@ class EmbeddedEngine:
                 score = ("ts_rank(d.tsv, to_tsquery('simple', :match)) "
                          "+ 2 * ts_rank(d.tsv, to_tsquery('simple', :exact))")
         clause = " AND ".join(where) or "1 = 1"
+        order = "score DESC, d.code, d.version" if groups else "d.code, d.version"
+        # Rank ids only: carrying every match's stored document through the sort costs far more.
         rows = self._rows(
-            f"SELECT d.id, {score} AS score, d.document FROM {source} WHERE {clause} "
-            "ORDER BY score DESC, d.code, d.version LIMIT :limit OFFSET :offset",
+            f"SELECT d.id, {score} AS score FROM {source} WHERE {clause} "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset",
             params | {"limit": query.page_size, "offset": query.offset})
+        stored = self._documents([row.id for row in rows])
         hits = []
         for row in rows:
-            document = row.document if isinstance(row.document, dict) else json.loads(row.document)
+            document = stored[row.id]
             marks = highlights(document, query.groups) if query.with_facets else {}
             hits.append(Hit(row.id, round(float(row.score), 6), document, marks))
         if not query.with_facets:
             return SearchResult(len(hits), hits, {}, self.name)
         total, facets = self._facets(source, clause, params)
         return SearchResult(total, hits, facets, self.name)
+
+    def _documents(self, ids: list[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        rows = self.connection.execute(
+            text("SELECT id, document FROM search_documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True)),
+            {"ids": ids})
+        return {r.id: r.document if isinstance(r.document, dict) else json.loads(r.document) for r in rows}
 
     def _facets(self, source: str, clause: str, params: dict) -> tuple[int, dict[str, dict[str, int]]]:
         """The total and every facet from one grouped pass over the matches (not one per facet)."""

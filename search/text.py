@@ -47,9 +47,8 @@ def query_groups(query: str) -> list[list[str]]:
     "住宿" finds 住宿费 and "电脑" finds 计算机.
     """
     groups: list[list[str]] = []
-    for word in _jieba().cut(query or ""):
-        if not _is_word(word):
-            continue
+    words = [w for w in _jieba().cut(query or "") if _is_word(w)]
+    for word in (w for w in words if w.lower() not in stopwords()):  # a query of stopwords only lists by filters
         variants = [word.lower(), *synonyms().get(word.lower(), ())]
         group: list[str] = []
         for variant in variants:
@@ -73,6 +72,12 @@ def highlight(text: str, terms: list[str], *, pre: str = "<em>", post: str = "</
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     marked, count = pattern.subn(lambda m: f"{pre}{m.group(0)}{post}", text)
     return marked if count else None
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    lines = (DATA / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
 @lru_cache(maxsize=1)
