@@ -1,8 +1,10 @@
-"""Synthetic standards for the read benchmark, bulk-inserted with SQLAlchemy Core.
+"""Synthetic standards for the benchmarks, bulk-inserted with SQLAlchemy Core.
 
 The schema comes from the project's own migrations and the taxonomy from seed_data/, so the
 benchmark reads the same tables, indexes, triggers and constraints as production. Rows go in
 with executemany in batches, not through the ORM one by one, with a fixed random seed.
+`index_for_search` fills the embedded search index the way `flask registry reindex` does, and
+`add_events` appends change-feed events (the generated standards have none).
 """
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import Connection, create_engine, inspect, insert, select, text
 from sqlalchemy.engine import make_url
 
-from registry import create_app, migrations
+from registry import create_app, migrations, search_index
 from registry.db import get_db
 from registry.decimals import to_text
 from registry.enums import KIND_NAMES, Kind, Rule, Status
-from registry.models import Category, Department, Item, Region, Standard, Version
+from registry.models import Category, Department, Event, Item, Region, Standard, Version
 from registry.services.taxonomy import load_taxonomy
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "seed_data" / "taxonomy.json"
@@ -79,6 +81,51 @@ def generate(url: str, standards: int, seed: int = 2025) -> dict[str, int]:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
     return counts
+
+
+def index_for_search(url: str) -> int:
+    """Rebuild the embedded search index (a document per version) in one write unit of work.
+
+    The app's own rebuild_embedded writes it. On SQLite this connection gets a 256 MB page cache
+    first: with the default 2 MB the one big transaction spills pages over and over and takes
+    about four times longer (bench.search measures the rebuild with the app's settings).
+    """
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        with get_db().write() as session:
+            if get_db().is_sqlite:
+                session.connection().exec_driver_sql("PRAGMA cache_size = -262144")
+            written = search_index.rebuild_embedded(session)
+        get_db().dispose()
+    return written
+
+
+EVENT_STEPS = (("created", None, "draft"), ("submitted", "draft", "submitted"), ("confirmed", "submitted", "confirmed"),
+               ("published", "confirmed", "published"), ("edited", "draft", "draft"))
+
+
+def add_events(url: str, count: int, seed: int = 2025) -> int:
+    """Append `count` events on random generated standards (seq assigned by the database)."""
+    rng = random.Random(seed)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        standards = conn.execute(select(Standard.id, Standard.code)).all()
+        batch = []
+        for number in range(count):
+            standard = rng.choice(standards)
+            action, before, after = rng.choice(EVENT_STEPS)
+            batch.append({
+                "standard_id": standard.id, "code": standard.code, "version": rng.randint(1, 2), "action": action,
+                "from_status": before, "to_status": after, "effective_from": date(2020, 1, 1), "effective_to": None,
+                "actor": ACTOR, "actor_role": "admin", "at": STAMP, "comment": None, "details": {},
+            })
+            if len(batch) >= BATCH or number == count - 1:
+                conn.execute(insert(Event.__table__), batch)
+                batch.clear()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE events" if engine.dialect.name == "postgresql" else "ANALYZE events"))
+    engine.dispose()
+    return count
 
 
 def _flush(conn: Connection, rows: dict[str, list[dict]]) -> None:
