@@ -13,7 +13,8 @@ from registry.api.common import Blueprint, Parser, transactional
 from registry.auth import current_actor
 from registry.db import request_session
 from registry.services import imports
-from registry.spreadsheet import MAX_BYTES, XLSX_MIMETYPE, FileTooLarge, build_template, read_table
+from registry.spreadsheet import MAX_BYTES, XLSX_MIMETYPE, FileTooLarge, read_table
+from registry.spreadsheet_template import build_template
 from schemas.common import ErrorSchema
 from schemas.imports import ImportErrorSchema, ImportReportSchema, ImportUploadSchema
 

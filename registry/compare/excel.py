@@ -11,6 +11,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import spreadsheet
 from registry.errors import ValidationFailed
+from registry.spreadsheet_template import COMMON_UNITS
 
 SHEET = "申报明细"
 # line field → Chinese header (the English names are accepted too)
@@ -43,7 +44,7 @@ def template() -> bytes:
         sheet.cell(row=1, column=index).font = Font(bold=True)
         sheet.column_dimensions[get_column_letter(index)].width = 16 if header in ("支出内容", "条件", "分项") else 11
     sheet.freeze_panes = "A2"
-    units = DataValidation(type="list", formula1='"' + ",".join(spreadsheet.COMMON_UNITS) + '"',
+    units = DataValidation(type="list", formula1='"' + ",".join(COMMON_UNITS) + '"',
                            showErrorMessage=False, allow_blank=True)  # other units may be typed
     sheet.add_data_validation(units)
     units.add(f"H2:H{spreadsheet.MAX_ROWS + 1}")

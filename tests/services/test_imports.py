@@ -17,7 +17,8 @@ from registry.enums import Status
 from registry.errors import ValidationFailed
 from registry.models import Event, Item, Standard, Version
 from registry.services import imports
-from registry.spreadsheet import COLUMNS, DATA_SHEET, MAX_ROWS, FileTooLarge, UnsupportedFile, build_template, read_table
+from registry.spreadsheet import COLUMNS, DATA_SHEET, MAX_ROWS, FileTooLarge, UnsupportedFile, read_table
+from registry.spreadsheet_template import build_template
 
 ADMIN = Actor("importer", "admin")
 HEADERS = [c.header for c in COLUMNS]
