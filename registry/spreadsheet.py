@@ -28,6 +28,7 @@ from registry.errors import DomainError, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000
+MAX_UNPACKED = 200 * 1024 * 1024  # what a 10 MB .xlsx may inflate to; a zip bomb inflates far more
 DATA_SHEET = "标准条目"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXAMPLE_CODE = "SP-EXAMPLE-MEETING"  # the template's example row: refused by the import if left in
@@ -139,7 +140,21 @@ def _raw_rows(data: bytes, name: str, sheet: str = DATA_SHEET) -> Iterator[tuple
     raise UnsupportedFile("只支持 Excel（.xlsx）或 CSV（.csv）文件；旧版 .xls 请在 Excel 中另存为 .xlsx")
 
 
+def check_inflation(data: bytes) -> None:
+    """Refuse an .xlsx whose parts would unpack to more than MAX_UNPACKED (a zip bomb), before opening it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ValidationFailed("无法读取该 Excel 文件：文件已损坏或不是 .xlsx 格式", code="unreadable_file") from exc
+    if unpacked > MAX_UNPACKED:
+        raise FileTooLarge(
+            f"该 Excel 文件解压后达 {unpacked / 1024 / 1024:.0f} MB，超过 {MAX_UNPACKED // 1024 // 1024} MB 上限；"
+            "请删除无关的工作表或拆分文件", code="file_too_large")
+
+
 def _xlsx_rows(data: bytes, wanted: str = DATA_SHEET) -> Iterator[tuple[int, list[str]]]:
+    check_inflation(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -99,6 +99,7 @@ def answer(data: bytes, filename: str, result: dict, where: dict[str, int]) -> b
         for _, cells in spreadsheet.raw_rows(data, filename):
             sheet.append(cells)
     else:
+        spreadsheet.check_inflation(data)  # read() checked it too; this load is a full one
         book = load_workbook(io.BytesIO(data))
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
     first = sheet.max_column + 1

@@ -323,3 +323,16 @@ def test_cli_imports_a_file_and_exits_non_zero_when_nothing_was_written(app, tmp
 
     result = runner.invoke(import_command, [str(good), "--role", "submitter"])
     assert result.exit_code == 2 and "--department" in result.output
+
+
+def test_a_zip_bomb_is_refused_before_it_is_opened():
+    import zipfile as _zip
+
+    buffer = io.BytesIO()
+    with _zip.ZipFile(buffer, "w", compression=_zip.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", "<a>" + " " * (300 * 1024 * 1024) + "</a>")  # 300 MB of spaces
+    data = buffer.getvalue()
+    assert len(data) < 2 * 1024 * 1024  # small on the wire
+    with pytest.raises(FileTooLarge):
+        read_table(data, "bomb.xlsx")
