@@ -17,12 +17,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Chinese stays readable in responses
 
-    from registry import api, auth, cli, db
+    from registry import api, auth, cli, db, logs
     from registry.services import clock
 
     clock.configure(app.config["TIMEZONE"])
     db.init_app(app)
     _add_request_ids(app)
+    logs.init_app(app)
     auth.init_app(app)
     api.init_app(app)
     cli.init_app(app)
