@@ -24,4 +24,4 @@ echo "  API docs (Swagger UI): http://$HOST:$PORT/docs"
 echo "  administrator token (kept in $token_file): $(cat "$token_file")"
 echo "  try: curl -H \"Authorization: Bearer \$(cat $token_file)\" 'http://$HOST:$PORT/api/v1/standards?field=admin'"
 echo
-exec .venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" --access-logfile - wsgi:app
+exec .venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" wsgi:app  # the app logs each request as JSON
