@@ -51,7 +51,7 @@ class Baselines:
         return self.found.get(code)
 
     def _load_chunk(self, codes: list[str]) -> None:
-        rows = self.session.execute(
+        rows = self.session.connection().execute(  # Core: no ORM result machinery on the hot path
             select(Standard.code, Standard.title, Standard.category_id, Region.code, Version.id, Version.number,
                    Version.doc_no)
             .join(Version, Version.standard_id == Standard.id)
@@ -61,7 +61,7 @@ class Baselines:
         items: dict[int, list[ItemFacts]] = {}
         version_ids = [r.id for r in rows]
         for start in range(0, len(version_ids), CHUNK):
-            for i in self.session.execute(
+            for i in self.session.connection().execute(
                 select(Item.version_id, Item.key, Item.name, Item.rule, Item.unit, Item.value, Item.min, Item.max,
                        Item.conditions, Item.components)
                 .where(Item.version_id.in_(version_ids[start:start + CHUNK])).order_by(Item.version_id, Item.position)
