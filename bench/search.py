@@ -98,7 +98,7 @@ def timed(call, *args) -> float:
     return time.perf_counter() - started
 
 
-def build(app, link: outbox.ClusterLink, raw_index: str) -> dict:
+def build(link: outbox.ClusterLink, raw_index: str) -> dict:
     """Embedded rebuild, cluster reindex, raw bulk of the same actions, and the reindex's parts."""
     from opensearchpy import helpers
 
@@ -153,7 +153,7 @@ def run(url: str, args: argparse.Namespace) -> str:
     try:
         with app.app_context():
             link.engine().drop()  # leftovers of an interrupted run
-            b = build(app, link, raw_index)
+            b = build(link, raw_index)
             print(f"[{dialect}] built: {b}", flush=True)
             result = queries(app, cluster_app, link, args)
     finally:
