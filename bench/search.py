@@ -14,8 +14,9 @@ Per database it generates the standards (bench/datagen.py) and then measures:
            into its parts, measured apart on the same documents: reading what it reads
            (stored_documents, or stream_documents in an app without it), making the actions
            (_action: segmentation when a document has no tokens yet) and sending.
-  queries  `--queries` mixed searches (fixed seed): 1-3 Chinese words from the generated
-           titles and category names, some with filters (field, category, kind, status,
+  queries  `--queries` mixed searches (fixed seed): 1-3 Chinese words of the generated
+           titles (category, region and kind names; mostly words of one possible title,
+           sometimes of several), some with filters (field, category, kind, status,
            as_of), some with an empty q and filters only. The same SearchQuery objects
            (registry.search_index.build_query) go to EmbeddedEngine(conn).search and to
            ClusterEngine.search, interleaved, alternating which goes first, after a warm-up.
@@ -64,14 +65,21 @@ def p50_p95(seconds: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[94]
 
 
-def make_args(rng: random.Random, count: int, words: list[str], fields: list[str], categories: list[str]) -> list[dict]:
-    """API-style search arguments: words with or without filters, or filters alone."""
+def make_args(rng: random.Random, count: int, names: list[list[str]], fields: list[str], categories: list[str]) -> list[dict]:
+    """API-style search arguments: words with or without filters, or filters alone.
+
+    `names`: the category, region and kind names the generated titles are made of. Most
+    queries take 1-3 words of one possible title (so they find something); some mix words
+    of different titles, which may find nothing.
+    """
     cases = []
     for _ in range(count):
         args: dict = {}
         empty = rng.random() < 0.2
         if not empty:
-            args["q"] = " ".join(rng.sample(words, rng.randint(1, 3)))
+            title = [rng.choice(group) for group in names]
+            pool = title if rng.random() < 0.85 else [word for group in names for word in group]
+            args["q"] = " ".join(rng.sample(pool, rng.randint(1, 3)))
         if rng.random() < (0.7 if empty else 0.3):
             category = rng.choice(categories)
             args["category"] = category
@@ -204,11 +212,12 @@ def queries(app, cluster_app, link, args) -> tuple[list[str], list[str], str]:
     rng = random.Random(args.seed)
     with db.read() as session:  # words of the generated titles: region, category and kind names
         categories = list(session.scalars(select(Category.code)))
-        words = [*session.scalars(select(Category.name)), *session.scalars(select(Region.name)), *KIND_NAMES.values()]
+        names = [list(session.scalars(select(Category.name))), list(session.scalars(select(Region.name))),
+                 list(KIND_NAMES.values())]
         fields = list(session.scalars(select(Field.code)))
     with db.write() as session:
         secret = tokens.issue(session, "bench-search", Role.READER, Actor("bench", Role.ADMIN)).secret
-    cases = make_args(rng, args.warmup + args.queries, words, fields, categories)
+    cases = make_args(rng, args.warmup + args.queries, names, fields, categories)
     today = clock.today()
     built = [search_index.build_query(case, today) for case in cases]
     cluster = link.engine()
