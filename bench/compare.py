@@ -35,18 +35,16 @@ import json
 import os
 import random
 import statistics
-import tempfile
 import time
-from collections import Counter
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Float, and_, bindparam, cast, create_engine, or_, select
 from sqlalchemy.engine import make_url
 
+from bench.cli import parser_for, run_each_database
 from bench.datagen import generate, index_for_search
 from registry import create_app, units
 from registry.actor import Actor
@@ -58,7 +56,6 @@ from registry.roles import Role
 from registry.services import tokens
 
 AS_OF = date(2025, 3, 1)
-RESULTS = Path(__file__).resolve().parent / "results"
 S, V, I = Standard.__table__, Version.__table__, Item.__table__
 IN_FORCE = and_(V.c.status.in_(sorted(IN_FORCE_STATUSES)), V.c.effective_from <= bindparam("day"),
                 or_(V.c.effective_to.is_(None), V.c.effective_to > bindparam("day")))
@@ -231,27 +228,12 @@ def _agreement(frame: pd.DataFrame, lines: list[dict], truth: dict) -> tuple[int
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.compare", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("compare", __doc__)
     parser.add_argument("--standards", type=int, default=50_000, help="standards to generate (default 50000)")
     parser.add_argument("--lines", type=int, default=10_000, help="proposal lines, 3/4 explicit (default 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is kept")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of data and lines")
-    parser.add_argument("--database-url", action="append", metavar="URL",
-                        help="a database to empty, fill and compare against; repeat for several "
-                             "(default: a new SQLite file in a temporary directory)")
-    args = parser.parse_args(argv)
-    for url in args.database_url or []:
-        if (make_url(url).database or "").endswith("_test"):
-            parser.error(f"refusing to drop the tables of a test database: {url}")
-    RESULTS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
-        for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
-            report = run(url, args)
-            print("\n" + report, flush=True)
-            path = RESULTS / f"compare-{make_url(url).get_backend_name()}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written to {path}")
+    run_each_database("compare", parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -36,16 +36,15 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import Connection, Engine, and_, bindparam, create_engine, func, or_, select
 from sqlalchemy.engine import make_url
 
+from bench.cli import RESULTS, parser_for, run_each_database
 from bench.datagen import generate
 from registry import create_app
 from registry.actor import Actor
@@ -58,7 +57,6 @@ from registry.services import tokens
 AS_OF = date(2025, 3, 1)
 PAGE_SIZE = 50
 TARGET = 3.0
-RESULTS = Path(__file__).resolve().parent / "results"
 
 S, V, I = Standard.__table__, Version.__table__, Item.__table__
 F, C, R, D = Field.__table__, Category.__table__, Region.__table__, Department.__table__
@@ -247,28 +245,13 @@ def _profile(dialect: str, detail_cases: list, list_cases: list, api_detail: Cal
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.reads", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("reads", __doc__)
     parser.add_argument("--standards", type=int, default=50_000, help="standards to generate (default 50000)")
     parser.add_argument("--requests", type=int, default=500, help="timed requests per side and measurement")
     parser.add_argument("--warmup", type=int, default=50, help="untimed requests first (default 50)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of data and requests")
-    parser.add_argument("--database-url", action="append", metavar="URL",
-                        help="a database to empty, fill and read; repeat for several "
-                             "(default: a new SQLite file in a temporary directory)")
     parser.add_argument("--profile", action="store_true", help="also cProfile the API requests (untimed)")
-    args = parser.parse_args(argv)
-    for url in args.database_url or []:
-        if (make_url(url).database or "").endswith("_test"):
-            parser.error(f"refusing to drop the tables of a test database: {url}")
-    RESULTS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
-        for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
-            report = run(url, args)
-            print("\n" + report, flush=True)
-            path = RESULTS / f"reads-{make_url(url).get_backend_name()}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written to {path}")
+    run_each_database("reads", parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -35,15 +35,14 @@ import argparse
 import os
 import random
 import statistics
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from bench.cli import RESULTS, parser_for, run_each_database
 from bench.datagen import generate
 from registry import create_app, outbox, search_index
 from registry.actor import Actor
@@ -56,7 +55,6 @@ from search import text
 from search.cluster import MAPPINGS, SETTINGS
 from search.embedded import EmbeddedEngine
 
-RESULTS = Path(__file__).resolve().parent / "results"
 CHUNK = 500  # the app's bulk chunk size (search.cluster.ClusterEngine._send)
 
 
@@ -193,7 +191,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         f"| embedded `rebuild_embedded` | {b['embedded_docs']:,} | {b['embedded_s']:.1f} | "
         f"{b['embedded_docs'] / b['embedded_s']:,.0f} | |",
         f"| OpenSearch `reindex_cluster` | {b['reindex_docs']:,} | {b['reindex_s']:.1f} | "
-        f"{b['reindex_docs'] / b['reindex_s']:,.0f} | {ratio:.0%} ({'meets' if ratio >= 0.5 else '**misses**'} ≥ 50 %) |",
+        f"{b['reindex_docs'] / b['reindex_s']:,.0f} | {ratio:.1%} ({'meets' if ratio >= 0.5 else '**misses**'} ≥ 50 %) |",
         f"| raw `helpers.bulk` of pre-built actions | {b['raw_docs']:,} | {b['raw_s']:.1f} | "
         f"{b['raw_docs'] / b['raw_s']:,.0f} | 100% |",
         "",
@@ -285,30 +283,15 @@ def _profile(app, link, dialect: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.search", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("search", __doc__)
     parser.add_argument("--standards", type=int, default=50_000, help="standards to generate (default 50000)")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per engine (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed queries first (default 20)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of data and queries")
     parser.add_argument("--search-url", default="http://127.0.0.1:9201", help="the OpenSearch node")
     parser.add_argument("--alias", default="bench-standards", help="alias (and index prefix) to use and delete")
-    parser.add_argument("--database-url", action="append", metavar="URL",
-                        help="a database to empty, fill and search; repeat for several "
-                             "(default: a new SQLite file in a temporary directory)")
     parser.add_argument("--profile", action="store_true", help="also cProfile a reindex (untimed)")
-    args = parser.parse_args(argv)
-    for url in args.database_url or []:
-        if (make_url(url).database or "").endswith("_test"):
-            parser.error(f"refusing to drop the tables of a test database: {url}")
-    RESULTS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
-        for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
-            report = run(url, args)
-            print("\n" + report, flush=True)
-            path = RESULTS / f"search-{make_url(url).get_backend_name()}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written to {path}")
+    run_each_database("search", parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -31,17 +31,16 @@ import argparse
 import io
 import os
 import statistics
-import tempfile
 import time
 import tracemalloc
 from datetime import date
 from itertools import islice
-from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from bench.cli import parser_for, run_each_database
 from bench.datagen import add_events, generate
 from registry import create_app, sync_formats
 from registry.actor import Actor
@@ -55,7 +54,6 @@ AS_OF = date(2025, 3, 1)
 SIZES = (25_000, 50_000, 100_000)
 PAGE = 1000
 MB = 1024 * 1024
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def same_select(limit: int | None = None):
@@ -198,27 +196,12 @@ def run(url: str, args: argparse.Namespace) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.snapshot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = parser_for("snapshot", __doc__)
     parser.add_argument("--standards", type=int, default=42_000, help="standards to generate (default 42000)")
     parser.add_argument("--events", type=int, default=100_000, help="events to append (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the median is kept")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of the data")
-    parser.add_argument("--database-url", action="append", metavar="URL",
-                        help="a database to empty, fill and export; repeat for several "
-                             "(default: a new SQLite file in a temporary directory)")
-    args = parser.parse_args(argv)
-    for url in args.database_url or []:
-        if (make_url(url).database or "").endswith("_test"):
-            parser.error(f"refusing to drop the tables of a test database: {url}")
-    RESULTS.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
-        for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
-            report = run(url, args)
-            print("\n" + report, flush=True)
-            path = RESULTS / f"snapshot-{make_url(url).get_backend_name()}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written to {path}")
+    run_each_database("snapshot", parser, run, argv)
 
 
 if __name__ == "__main__":
