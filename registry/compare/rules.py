@@ -65,7 +65,10 @@ def duration_rules(items: list[ItemFacts]) -> list[DurationRule]:
         label = item.conditions.get("天数")
         if item.rule != "rate" or not label or item.value is None:
             continue
-        rate = units.parse(item.unit).factor * item.value
+        try:
+            rate = units.parse(item.unit).factor * item.value
+        except units.UnknownUnit:
+            continue  # a rate in a unit we cannot read is no rule we can apply
         if label == "半天":
             rules.append(DurationRule(Decimal(0), rate, half_day=True))
         elif match := re.search(r"超过(\d+)天", label):
@@ -140,7 +143,10 @@ def _limits(line: dict, item: ItemFacts, line_unit: units.Unit):
             return Outcome("no_standard", message=f"“{item.name}”按基数的 {to_text(item.value)}{item.unit} 计算，请提供 base_amount（计费基数）")
         if line_unit.money_factor is None:
             return Outcome("unit_mismatch", message=f"费率条目需以金额单位申报，当前单位为 {line['unit']}")
-        ratio = units.parse(item.unit).factor * item.value
+        try:
+            ratio = units.parse(item.unit).factor * item.value
+        except units.UnknownUnit as exc:
+            return Outcome("unit_mismatch", message=f"费率条目“{item.name}”的单位无法识别：{exc}")
         return None, base * ratio, f"基数 {to_text(base)} × {to_text(item.value)}{item.unit}"
     try:
         item_unit = units.parse(item.unit)

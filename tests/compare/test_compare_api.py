@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import standard_payload
+
 URL = "/api/v1/compare"
 
 
@@ -195,3 +197,17 @@ def test_unprintable_text_is_a_line_error(seeded, client):
     body = _json.dumps({"as_of": "2025-03-01", "lines": [_line(description="会议\ud800"), _line("ok", standard_code="SP-ADM-MEETING", item_key="class2")]})
     answer = client.post(URL, data=body, content_type="application/json").json
     assert "error" in answer["lines"][0] and answer["lines"][1]["verdict"] == "over"
+
+
+def test_an_item_in_an_unreadable_unit_fails_only_its_line(app, client):
+    """Found by the compare benchmark: a rate item in 比例 (no unit we read) made the whole request a 500."""
+    items = [{"key": "rate", "name": "奇怪的费率", "rule": "rate", "unit": "比例", "value": "0.05"},
+             {"key": "days", "name": "折算", "rule": "rate", "unit": "比例", "value": "0.7", "conditions": {"天数": "超过30天部分"}}]
+    client.post("/api/v1/standards", json=standard_payload(code="CQ-ODD", items=items, effective_from="2025-01-01"))
+    from tests.api.test_standards import _publish
+    from datetime import date
+    _publish(app, "CQ-ODD", 1, date(2025, 1, 1))
+    answer = _compare(client, _line("odd", standard_code="CQ-ODD", item_key="rate", unit="元", base_amount="1000"),
+                      _line("ok", standard_code="CQ-ODD", item_key="rate", unit="元", quantity="1", unit_price="1"))
+    assert [l["verdict"] for l in answer["lines"]] == ["unit_mismatch", "no_standard"]  # the second gives no base
+    assert "比例" in answer["lines"][0]["message"]
