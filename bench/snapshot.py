@@ -45,10 +45,8 @@ from bench.datagen import add_events, generate
 from registry import create_app, sync_formats
 from registry.actor import Actor
 from registry.db import get_db
-from registry.models import Category, Field, Item, Region, Standard, Version
 from registry.roles import Role
 from registry.services import sync, tokens
-from registry.services.inforce import in_force_on
 
 AS_OF = date(2025, 3, 1)
 SIZES = (25_000, 50_000, 100_000)
@@ -57,20 +55,8 @@ MB = 1024 * 1024
 
 
 def same_select(limit: int | None = None):
-    """The select of sync.baseline_rows, column for column, for pandas."""
-    query = (
-        select(Standard.code, Version.number, Standard.kind, Field.code.label("field"), Category.code.label("category"),
-               Region.code.label("region"), Standard.title, Item.key, Item.name, Item.rule, Item.unit, Item.value,
-               Item.min, Item.max, Item.conditions, Item.components, Version.doc_no, Version.issuer,
-               Version.effective_from, Version.effective_to)
-        .join(Version, Version.standard_id == Standard.id)
-        .join(Item, Item.version_id == Version.id)
-        .join(Field, Field.id == Standard.field_id)
-        .join(Category, Category.id == Standard.category_id)
-        .join(Region, Region.id == Standard.region_id)
-        .where(in_force_on(AS_OF))
-        .order_by(Standard.code, Item.position)
-    )
+    """The select of sync.baseline_rows itself, for pandas."""
+    query = sync.baseline_select(AS_OF)
     return query if limit is None else query.limit(limit)
 
 

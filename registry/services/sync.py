@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from registry.decimals import to_text
@@ -28,8 +28,8 @@ def high_water(session: Session) -> int:
     return session.scalar(select(func.coalesce(func.max(Event.seq), 0)))
 
 
-def baseline_rows(session: Session, as_of: date, codes: list[str] | None = None, batch: int = 2000) -> Iterator[dict]:
-    """Every item of every version in force on `as_of`, flat, streamed from one query."""
+def baseline_select(as_of: date, codes: list[str] | None = None) -> Select:
+    """One flat row per item of every version in force on `as_of`, by code and item order."""
     query = (
         select(Standard.code, Version.number, Standard.kind, Field.code.label("field"), Category.code.label("category"),
                Region.code.label("region"), Standard.title, Item.key, Item.name, Item.rule, Item.unit, Item.value,
@@ -42,10 +42,13 @@ def baseline_rows(session: Session, as_of: date, codes: list[str] | None = None,
         .join(Region, Region.id == Standard.region_id)
         .where(in_force_on(as_of))
         .order_by(Standard.code, Item.position)
-        .execution_options(yield_per=batch)
     )
-    if codes is not None:
-        query = query.where(Standard.code.in_(codes))
+    return query if codes is None else query.where(Standard.code.in_(codes))
+
+
+def baseline_rows(session: Session, as_of: date, codes: list[str] | None = None, batch: int = 2000) -> Iterator[dict]:
+    """Every item of every version in force on `as_of`, flat, streamed from one query."""
+    query = baseline_select(as_of, codes).execution_options(yield_per=batch)
     for row in session.execute(query):
         yield {
             "code": row.code, "version": row.number, "kind": _value(row.kind), "field": row.field,
