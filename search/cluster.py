@@ -224,6 +224,8 @@ def _filters(query: SearchQuery) -> list[dict]:
     filters = [{"term": {name: getattr(query, name)}} for name in ("kind", "field", "region") if getattr(query, name)]
     if query.category:
         filters.append({"term": {"category_path": query.category}})
+    if query.regions is not None:
+        filters.append({"terms": {"region": list(query.regions)}})
     if query.statuses:
         filters.append({"terms": {"status": list(query.statuses)}})
     if query.in_force_on:

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, String, bindparam, text
 
 from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
 
@@ -176,8 +176,10 @@ class EmbeddedEngine:
 
     def _statement(self, sql: str, params: dict):
         statement = text(sql)
-        if "statuses" in params:
-            statement = statement.bindparams(bindparam("statuses", expanding=True))
+        for name in ("statuses", "regions"):
+            if name in params:
+                # Typed: an empty list renders as an empty set PostgreSQL must still compare with text.
+                statement = statement.bindparams(bindparam(name, expanding=True, type_=String))
         return statement
 
     def _scalar(self, sql: str, params: dict):
@@ -198,6 +200,9 @@ def _filters(query: SearchQuery) -> tuple[list[str], dict]:
         where.append("d.category_path LIKE :category ESCAPE '\\'")
         escaped = query.category.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["category"] = f"%|{escaped}|%"
+    if query.regions is not None:
+        where.append("d.region IN :regions")
+        params["regions"] = list(query.regions)
     if query.statuses:
         where.append("d.status IN :statuses")
         params["statuses"] = list(query.statuses)

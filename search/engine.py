@@ -13,13 +13,18 @@ FACETS = ("kind", "field", "category", "region", "status")
 
 @dataclass
 class SearchQuery:
-    """What to look for. Filters are exact values; `category` matches a category and its descendants."""
+    """What to look for. Filters are exact values; `category` matches a category and its descendants.
+
+    `region` and `regions` both apply when both are given; `regions` keeps any of its values
+    (e.g. the district and one town).
+    """
 
     text: str = ""
     kind: str | None = None
     field: str | None = None
     category: str | None = None
     region: str | None = None
+    regions: tuple[str, ...] | None = None
     statuses: tuple[str, ...] | None = None
     in_force_on: date | None = None  # with `statuses`, keeps versions whose period contains the day
     page: int = 1
