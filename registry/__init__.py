@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry.config import load_config
 
@@ -16,14 +17,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False  # Chinese stays readable in responses
+    if app.config["PROXY_HOPS"]:  # the client's address, not the proxy's, for logs and the auth limit
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
 
-    from registry import api, auth, cli, db, logs
+    from registry import api, auth, cli, db, logs, metrics
     from registry.services import clock
 
     clock.configure(app.config["TIMEZONE"])
     db.init_app(app)
     _add_request_ids(app)
     logs.init_app(app)
+    metrics.init_app(app)
     auth.init_app(app)
     api.init_app(app)
     cli.init_app(app)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 
+from registry import metrics
 from registry.actor import Actor
 from registry.db import get_db, request_session
 from registry.errors import Forbidden, Unauthorized
+from registry.ratelimit import FailedAuthLimiter
 from registry.roles import POLICY, ROLE_NAMES, Role
 from registry.services import tokens
 
@@ -13,6 +15,7 @@ ANONYMOUS_READER = Actor("anonymous", Role.READER.value)
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["auth_limiter"] = FailedAuthLimiter(app.config["AUTH_FAILURE_LIMIT"], app.config["AUTH_FAILURE_WINDOW"])
     app.before_request(_authenticate_and_authorise)
 
 
@@ -23,7 +26,7 @@ def current_actor() -> Actor:
 def _authenticate_and_authorise() -> None:
     if not request.path.startswith("/api/") or request.endpoint is None or request.method == "OPTIONS":
         return  # health, docs and unknown paths (404) need no token
-    g.actor = _actor()
+    g.actor = _limited(_actor)
     method = "GET" if request.method == "HEAD" else request.method
     allowed = POLICY.get((request.endpoint, method), frozenset())
     if Role(g.actor.role) not in allowed:
@@ -32,6 +35,21 @@ def _authenticate_and_authorise() -> None:
             f"角色 {g.actor.role}（{ROLE_NAMES[Role(g.actor.role)]}）无权执行 {method} {request.path}；允许的角色：{names}",
             code="role_forbidden",
         )
+
+
+def _limited(authenticate) -> Actor:
+    """`authenticate()`, refused outright while this client has failed too often (see registry.ratelimit)."""
+    if not request.headers.get("Authorization"):
+        return authenticate()  # no token: anonymous or 401, nothing guessed
+    limiter: FailedAuthLimiter = current_app.extensions["auth_limiter"]
+    address = request.remote_addr or "unknown"
+    limiter.check(address)
+    try:
+        return authenticate()
+    except Unauthorized as failure:
+        limiter.record_failure(address)
+        metrics.AUTH_FAILURES.labels(failure.code).inc()
+        raise
 
 
 def _actor() -> Actor:

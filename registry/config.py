@@ -19,6 +19,12 @@ def load_config(instance_path: str) -> dict:
         "TIMEZONE": os.environ.get("REGISTRY_TIMEZONE", "Asia/Shanghai"),
         # Lets GET requests without a token act as readers: only on a trusted network.
         "ANONYMOUS_READS": os.environ.get("REGISTRY_ANONYMOUS_READS", "").lower() in ("1", "true", "yes"),
+        # Failed authentications per client address and window (seconds) before it gets 429s.
+        "AUTH_FAILURE_LIMIT": int(os.environ.get("REGISTRY_AUTH_FAILURE_LIMIT", "10")),
+        "AUTH_FAILURE_WINDOW": float(os.environ.get("REGISTRY_AUTH_FAILURE_WINDOW", "60")),
+        # Reverse proxies in front that set X-Forwarded-For (the client address the limit counts).
+        "PROXY_HOPS": int(os.environ.get("REGISTRY_PROXY_HOPS", "0")),
+        "LOG_LEVEL": os.environ.get("REGISTRY_LOG_LEVEL", "INFO").upper(),
         "API_TITLE": "成本预算绩效 标准库 Standards Registry",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -20,8 +20,9 @@ if [ ! -s "$token_file" ] || ! .venv/bin/flask --app wsgi registry token check <
 fi
 echo
 echo "标准库已就绪 Standards registry ready at http://$HOST:$PORT/"
-echo "  API docs (Swagger UI): http://$HOST:$PORT/docs"
+echo "  API docs (Swagger UI): http://$HOST:$PORT/docs   metrics (Prometheus): http://$HOST:$PORT/metrics"
 echo "  administrator token (kept in $token_file): $(cat "$token_file")"
 echo "  try: curl -H \"Authorization: Bearer \$(cat $token_file)\" 'http://$HOST:$PORT/api/v1/standards?field=admin'"
 echo
-exec .venv/bin/gunicorn --workers "$WORKERS" --bind "$HOST:$PORT" wsgi:app  # the app logs each request as JSON
+export HOST PORT WORKERS
+exec .venv/bin/gunicorn -c python:registry.gunicorn_conf wsgi:app  # the app logs each request as JSON

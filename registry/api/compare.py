@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import ValidationError
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from registry import spreadsheet
+from registry import metrics, spreadsheet
 from registry.api.common import Blueprint
 from registry.api.errors import flatten
 from registry.auth import current_actor
@@ -80,6 +80,7 @@ def _compare(args: dict) -> str:
                               code="too_many_lines")
     with get_db().read() as session:
         answer = compare(session, args)
+    metrics.count_compared(answer["summary"])
     if not args.get("save"):
         return reviews.serialise(answer)
     with get_db().write() as session:

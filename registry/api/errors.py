@@ -4,8 +4,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from registry.db_faults import describe, storage_fault
 from registry.errors import DomainError, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,7 @@ def handle_domain_error(error: DomainError):
     response.status_code = error.status
     if isinstance(error, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="standards-registry"'
+    response.headers.update(getattr(error, "headers", {}))  # e.g. Retry-After on 429
     return response
 
 
@@ -83,6 +86,15 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_database_error(error: DBAPIError):
+    """A storage fault (database down, read-only, full) is a 503/507; any other driver error a 500."""
+    fault = storage_fault(error)
+    if fault is None:
+        return handle_unexpected(error)
+    log.warning("storage fault: %s → %s", describe(error), fault.code)
+    return handle_domain_error(fault)
+
+
 def handle_unexpected(error: BaseException):
     log.exception("unhandled error", exc_info=error)
     body = error_body(500, "internal_error", "服务器内部错误，已记录；请把 request_id 告知管理员")
@@ -92,4 +104,5 @@ def handle_unexpected(error: BaseException):
 def init_app(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)
