@@ -13,9 +13,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, request
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from registry.db_faults import storage_fault
 from registry.errors import Conflict
 
 EXTENSION_KEY = "registry.db"
@@ -105,8 +106,11 @@ def _make_engine(url: str, *, immediate: bool) -> Engine:
 
 
 def commit(session: Session) -> None:
-    """Commit, turning a lost race on a constraint into a clean 409."""
+    """Commit, turning a lost race on a constraint into a clean 409 and a storage fault into a 503/507."""
+    flushed = False
     try:
+        session.flush()  # holds a connection from here on: a later error is no failed connect
+        flushed = True
         session.commit()
     except IntegrityError as exc:
         session.rollback()
@@ -116,6 +120,12 @@ def commit(session: Session) -> None:
             "数据已被并发请求修改（唯一性或生效期间冲突），本次未写入任何内容，请刷新后重试",
             code="concurrent_conflict",
         ) from exc
+    except DBAPIError as exc:
+        # Only here can a failure come from COMMIT itself (see db_faults).
+        fault = storage_fault(exc, committing=flushed)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def init_app(app: Flask) -> None:

@@ -60,3 +60,29 @@ class Forbidden(DomainError):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
+
+
+class StorageUnavailable(DomainError):
+    """The database cannot serve now (connection lost, server restarting, file locked).
+
+    Not a fault of the request: the client may retry later, hence 503 with Retry-After.
+    """
+
+    status = 503
+    code = "database_unavailable"
+    headers = {"Retry-After": "5"}
+
+
+class StorageReadOnly(DomainError):
+    """The database can be read but not written (read-only file or mount, standby server):
+    503 without Retry-After, since waiting will not help until someone fixes the storage."""
+
+    status = 503
+    code = "storage_read_only"
+
+
+class StorageFull(DomainError):
+    """The disk under the database is full: 507 Insufficient Storage, nothing was written."""
+
+    status = 507
+    code = "storage_full"
