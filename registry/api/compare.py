@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from registry import metrics, spreadsheet
 from registry.api.common import Blueprint
 from registry.api.errors import flatten
+from registry.api.uploads import limit_upload
 from registry.auth import current_actor
 from registry.compare import excel, reviews
 from registry.compare.service import compare
@@ -27,8 +28,11 @@ blp = Blueprint("compare", __name__, url_prefix="/api/v1", description="预算�
 class Compare(MethodView):
     @blp.response(200, CompareResultSchema)
     @blp.alt_response(413, schema=ErrorSchema)
+    @blp.alt_response(415, schema=ErrorSchema, description="Content-Type 不是 JSON 或 multipart，或上传的不是 .xlsx/.csv")
     @blp.alt_response(422, schema=ErrorSchema)
     @blp.doc(
+        responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"},
+                                            "description": "上传工作簿且 Accept 为 xlsx 时：带结论列的同一工作簿"}}}},
         description="JSON：每行字段见 CompareLine，数字可为 JSON 数字或字符串，行有误时该行返回 error、其余照常比对。"
                     "也可上传 multipart 表单（file=.xlsx/.csv，as_of，region，tolerance_pct，save）；"
                     f"Accept: {XLSX} 时返回带结论列的同一工作簿。",
@@ -37,13 +41,16 @@ class Compare(MethodView):
             "multipart/form-data": {"schema": CompareUploadSchema},
         }},
     )
+    @limit_upload
     def post(self):
         """Compare a proposal's lines with the baselines in force on `as_of` (JSON or an uploaded workbook)."""
-        upload = request.files.get("file") if request.mimetype == "multipart/form-data" else None
-        if upload is not None:
+        upload = None
+        if request.mimetype == "multipart/form-data":  # a form without its file is a 422, not "send JSON"
+            args = _load(CompareUploadSchema(), request.form.to_dict() | request.files.to_dict())
+            upload = args.pop("file")
             data = upload.read(spreadsheet.MAX_BYTES + 1)
             lines, where = excel.read(data, upload.filename or "")
-            args = _load(CompareUploadSchema(), request.form.to_dict()) | {"lines": lines}
+            args |= {"lines": lines}
         else:
             args = _load(CompareRequestSchema(), _json_body())
         answer = _compare(args)
@@ -66,7 +73,8 @@ class SavedReview(MethodView):
 
 @blp.route("/templates/proposal.xlsx")
 class ProposalTemplate(MethodView):
-    @blp.response(200, description="申报明细模板（含示例行与填写说明）")
+    @blp.doc(responses={200: {"description": "申报明细模板（含示例行与填写说明）",
+                              "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}})
     def get(self):
         """The proposal workbook to fill in and upload to /api/v1/compare."""
         return Response(excel.template(), mimetype=XLSX,

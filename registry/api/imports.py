@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-from functools import wraps
 from urllib.parse import quote
 
 from flask import request, send_file
@@ -10,17 +9,16 @@ from flask.views import MethodView
 from werkzeug.datastructures import CombinedMultiDict
 
 from registry.api.common import Blueprint, Parser, transactional
+from registry.api.uploads import limit_upload
 from registry.auth import current_actor
 from registry.db import request_session
 from registry.services import imports
-from registry.spreadsheet import MAX_BYTES, XLSX_MIMETYPE, FileTooLarge, read_table
+from registry.spreadsheet import MAX_BYTES, XLSX_MIMETYPE, read_table
 from registry.spreadsheet_template import build_template
 from schemas.common import ErrorSchema
 from schemas.imports import ImportErrorSchema, ImportReportSchema, ImportUploadSchema
 
 TEMPLATE_NAME = "标准批量导入模板.xlsx"
-# What multipart framing may add to the file itself; beyond this the body is refused unread.
-_FORM_OVERHEAD = 64 * 1024
 
 
 class _UploadParser(Parser):
@@ -35,20 +33,6 @@ class _UploadBlueprint(Blueprint):
 
 
 blp = _UploadBlueprint("imports", __name__, url_prefix="/api/v1", description="Excel/CSV 批量填报：模板下载与整批导入")
-
-
-def _limit_upload(view):
-    """Refuse an oversized body before it is parsed, and cap what a body without a length may send."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        limit = MAX_BYTES + _FORM_OVERHEAD
-        if (request.content_length or 0) > limit:
-            raise FileTooLarge(f"文件过大，上限为 {MAX_BYTES // 1024 // 1024} MB；请拆分后分批导入")
-        request.max_content_length = limit
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @blp.route("/templates/standards.xlsx")
@@ -69,7 +53,7 @@ class StandardsTemplate(MethodView):
 
 @blp.route("/imports/standards")
 class StandardsImport(MethodView):
-    @_limit_upload
+    @limit_upload
     @blp.arguments(ImportUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, ImportReportSchema)
     @blp.alt_response(413, schema=ErrorSchema, description="文件超过 10 MB 或 50000 行")
