@@ -47,6 +47,7 @@ class Unit:
     text: str
     dims: tuple[tuple[str, int], ...]  # sorted (dimension, power)
     factor: Decimal
+    money_factor: Decimal | None = None  # 元 per unit of the numerator's money, when money per something
 
     def compatible(self, other: Unit) -> bool:
         return self.dims == other.dims
@@ -54,12 +55,6 @@ class Unit:
     def to(self, other: Unit, value: Decimal) -> Decimal:
         """`value` in this unit expressed in `other` (compatible) unit."""
         return value * self.factor / other.factor
-
-    @property
-    def money_factor(self) -> Decimal | None:
-        """元 per unit of the numerator's money, when the unit is money per something."""
-        powers = dict(self.dims)
-        return _money_part(self.text) if powers.get("money") == 1 else None
 
 
 @lru_cache(maxsize=4096)
@@ -77,7 +72,7 @@ def parse(text: str) -> Unit:
             powers[dim] = powers.get(dim, 0) + sign
             factor = factor * f if sign > 0 else factor / f
     dims = tuple(sorted((d, p) for d, p in powers.items() if p))
-    return Unit(text, dims, factor)
+    return Unit(text, dims, factor, _money_part(text) if powers.get("money") == 1 else None)
 
 
 def _tokens(part: str) -> list[str]:

@@ -1,17 +1,19 @@
 """Loading the versions in force on a date, in bulk, for the standards a proposal names."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, Text, any_, bindparam, cast, func, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from registry.compare.rules import DurationRule, ItemFacts, duration_rules
 from registry.models import Item, Region, Standard, Version
 from registry.services.inforce import explain_not_in_force, in_force_on
 
-CHUNK = 900  # stays under SQLite's bound-parameter limit
+DAY_COUNT = "天数"  # items conditioned on it are day-count rules, never compared with a line themselves
 
 
 @dataclass
@@ -25,11 +27,15 @@ class Baseline:
     version: int
     doc_no: str | None
     items: list[ItemFacts]
-    durations: list[DurationRule]
+    # Derived once here, not per line: a proposal may name the same standard thousands of times.
+    durations: list[DurationRule] = field(init=False)
+    by_key: dict[str, ItemFacts] = field(init=False)
+    comparable: list[ItemFacts] = field(init=False)
 
-    @property
-    def by_key(self) -> dict[str, ItemFacts]:
-        return {i.key: i for i in self.items}
+    def __post_init__(self):
+        self.durations = duration_rules(self.items)
+        self.by_key = {i.key: i for i in self.items}
+        self.comparable = [i for i in self.items if DAY_COUNT not in i.conditions]
 
 
 class Baselines:
@@ -39,42 +45,54 @@ class Baselines:
         self.session, self.as_of = session, as_of
         self.found: dict[str, Baseline] = {}
         self.missing: dict[str, str] = {}
+        self._decoded: dict[str, object] = {}  # JSON text → value: conditions and components repeat a lot
 
     def load(self, codes: set[str]) -> None:
         wanted = sorted(c for c in codes if c not in self.found and c not in self.missing)
-        for start in range(0, len(wanted), CHUNK):
-            self._load_chunk(wanted[start:start + CHUNK])
+        if wanted:
+            self._load(wanted)
 
     def get(self, code: str) -> Baseline | None:
         if code not in self.found and code not in self.missing:
             self.load({code})
         return self.found.get(code)
 
-    def _load_chunk(self, codes: list[str]) -> None:
-        rows = self.session.connection().execute(  # Core: no ORM result machinery on the hot path
-            select(Standard.code, Standard.title, Standard.category_id, Region.code, Version.id, Version.number,
-                   Version.doc_no)
+    def _load(self, codes: list[str]) -> None:
+        """One select of the versions in force and their items, in item order."""
+        connection = self.session.connection()  # Core: no ORM result machinery on the hot path
+        rows = connection.execute(
+            select(Standard.code, Standard.title, Standard.category_id, Region.code.label("region"), Version.id,
+                   Version.number, Version.doc_no, Item.key, Item.name, Item.rule, Item.unit, Item.value, Item.min,
+                   Item.max, cast(Item.conditions, Text).label("conditions"),
+                   cast(Item.components, Text).label("components"))
             .join(Version, Version.standard_id == Standard.id)
             .join(Region, Region.id == Standard.region_id)
-            .where(Standard.code.in_(codes), in_force_on(self.as_of))
-        ).all()
+            .outerjoin(Item, Item.version_id == Version.id)
+            .where(_among(Standard.code, codes, connection.dialect.name), in_force_on(self.as_of))
+            .order_by(Version.id, Item.position)
+        )
+        heads: dict[int, tuple] = {}
         items: dict[int, list[ItemFacts]] = {}
-        version_ids = [r.id for r in rows]
-        for start in range(0, len(version_ids), CHUNK):
-            for i in self.session.connection().execute(
-                select(Item.version_id, Item.key, Item.name, Item.rule, Item.unit, Item.value, Item.min, Item.max,
-                       Item.conditions, Item.components)
-                .where(Item.version_id.in_(version_ids[start:start + CHUNK])).order_by(Item.version_id, Item.position)
-            ):
-                items.setdefault(i.version_id, []).append(ItemFacts(
-                    i.key, i.name, i.rule.value if hasattr(i.rule, "value") else i.rule, i.unit, i.value, i.min, i.max,
-                    i.conditions or {}, i.components or []))
         for r in rows:
-            facts = items.get(r.id, [])
-            self.found[r.code] = Baseline(r.code, r.title, r.category_id, r[3], r.number, r.doc_no, facts,
-                                          duration_rules(facts))
+            if r.id not in heads:
+                heads[r.id] = (r.code, r.title, r.category_id, r.region, r.number, r.doc_no)
+                items[r.id] = []
+            if r.key is not None:
+                items[r.id].append(ItemFacts(
+                    r.key, r.name, getattr(r.rule, "value", r.rule), r.unit, r.value, r.min, r.max,
+                    self._decode(r.conditions) or {}, self._decode(r.components) or []))
+        for version_id, head in heads.items():
+            self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):
             self.missing[code] = self._why_missing(code)
+
+    def _decode(self, text: str | None):
+        """Shared decoded values: items only read their conditions and components."""
+        if text is None:
+            return None
+        if text not in self._decoded:
+            self._decoded[text] = json.loads(text)
+        return self._decoded[text]
 
     def _why_missing(self, code: str) -> str:
         standard = self.session.scalars(select(Standard).where(Standard.code == code)).first()
@@ -83,3 +101,10 @@ class Baselines:
         versions = list(self.session.scalars(select(Version).where(Version.standard_id == standard.id).order_by(Version.number)))
         return explain_not_in_force(code, versions, self.as_of)
 
+
+def _among(column, codes: list[str], dialect: str) -> ColumnElement[bool]:
+    """`column` is one of `codes`, as one bound value whatever their number (no IN list to chunk)."""
+    if dialect == "postgresql":
+        return column == any_(bindparam("codes", codes, type_=ARRAY(String)))
+    listed = select(literal_column("value")).select_from(func.json_each(json.dumps(codes, ensure_ascii=False)))
+    return column.in_(listed)
