@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from tests.factories import standard_payload
 from tests.faults.stored import Stored, bearer, connection, registry_app, stored
 
-DOWNTIME = 1.0  # seconds the server stays down while writes keep coming
+DOWNTIME = 0.5  # seconds the server stays down while writes keep coming
 
 
 @dataclass
