@@ -1,14 +1,56 @@
-"""What every benchmark command shares: its databases, the safety check, and writing its report."""
+"""What every benchmark command shares: its databases, the safety check, its report and its figures."""
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+
+@dataclass
+class Figure:
+    """One number a benchmark reports, with its target; `python -m bench` tabulates and gates them.
+
+    `better` ("lower" or "higher") says which way the target lies. Only ratios against a baseline
+    measured in the same run (unit "×" or "%") are `gated` — they hold steady across machines —
+    while absolute figures (throughput, milliseconds) are reported but never gated.
+    """
+
+    benchmark: str
+    database: str
+    name: str
+    value: float
+    unit: str
+    target: float | None = None
+    better: str | None = None
+    required: bool = False  # the gate fails whenever the target is missed (e.g. zero errors under load)
+
+    @property
+    def gated(self) -> bool:
+        return self.better is not None and self.unit in ("×", "%")
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None:
+            return None
+        return self.value <= self.target if self.better == "lower" else self.value >= self.target
+
+
+FIGURES: list[Figure] = []
+_current = {"benchmark": "", "database": ""}
+
+
+def figure(name: str, value: float, unit: str, *, target: float | None = None, better: str | None = None,
+           required: bool = False) -> None:
+    """Record a figure of the benchmark and database now running."""
+    FIGURES.append(Figure(_current["benchmark"], _current["database"], name, round(float(value), 4), unit,
+                          target, better, required))
 
 
 def parser_for(name: str, doc: str | None) -> argparse.ArgumentParser:
@@ -29,8 +71,13 @@ def run_each_database(name: str, parser: argparse.ArgumentParser, run: Callable[
     RESULTS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
         for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
+            database = make_url(url).get_backend_name()
+            _current.update(benchmark=name, database=database)
+            recorded = len(FIGURES)
             report = run(url, args)
             print("\n" + report, flush=True)
-            path = RESULTS / f"{name}-{make_url(url).get_backend_name()}.md"
+            path = RESULTS / f"{name}-{database}.md"
             path.write_text(report, encoding="utf-8")
+            path.with_suffix(".json").write_text(
+                json.dumps([asdict(f) for f in FIGURES[recorded:]], ensure_ascii=False, indent=1), encoding="utf-8")
             print(f"written to {path}")

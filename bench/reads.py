@@ -44,7 +44,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, and_, bindparam, create_engine, func, or_, select
 from sqlalchemy.engine import make_url
 
-from bench.cli import RESULTS, parser_for, run_each_database
+from bench.cli import RESULTS, figure, parser_for, run_each_database
 from bench.datagen import generate
 from registry import create_app
 from registry.actor import Actor
@@ -209,6 +209,11 @@ def run(url: str, args: argparse.Namespace) -> str:
         measure(f"list `GET /standards?field&category&as_of&page_size={PAGE_SIZE}`", list_cases, api_list,
                 lambda case: raw(raw_list, *case), args.warmup),
     ]
+    for result, short in zip(results, ("detail", "list")):
+        (a50, a95), (r50, r95) = _p50_p95(result.api), _p50_p95(result.raw)
+        figure(f"{short} API/raw p50", a50 / r50, "×", target=TARGET, better="lower")
+        figure(f"{short} API/raw p95", a95 / r95, "×", target=TARGET, better="lower")
+        figure(f"{short} API p50", a50, "ms")
     if args.profile:
         _profile(dialect, detail_cases, list_cases, api_detail, api_list)
     engine.dispose()

@@ -40,7 +40,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.cli import parser_for, run_each_database
+from bench.cli import figure, parser_for, run_each_database
 from bench.datagen import add_events, generate
 from registry import create_app, sync_formats
 from registry.actor import Actor
@@ -167,6 +167,12 @@ def run(url: str, args: argparse.Namespace) -> str:
     lines += ["", "| peak MB after … rows | " + " | ".join(names) + " |", "|---:|" + "---:|" * len(names)]
     lines += [f"| {size:,} | " + " | ".join(f"{by_size[size][n]:.1f}" for n in names) + " |" for size in by_size]
     flat = {n: by_size[last][n] <= 1.5 * by_size[first][n] for n in names}
+    for name in names[:2]:
+        short = name.split(" ", 1)[0]
+        figure(f"{short} snapshot / pandas", times[name][0] / base_s, "×", target=2, better="lower")
+        figure(f"{short} peak growth {first:,}→{last:,} rows", by_size[last][name] / by_size[first][name], "×",
+               target=1.5, better="lower")
+    figure("change feed in-process", events / feed_s, "events/s", target=20_000, better="higher")
     lines += ["", "Peak flat from {:,} to {:,} rows (≤ 1.5×): ".format(first, last)
               + "; ".join(f"{n.split(' ', 1)[0]} {'yes' if flat[n] else 'no'}" for n in names) + ".", ""]
     lines += [
