@@ -67,8 +67,9 @@ FLOOR_ITEMS = (select(S.c.code, I.c.key.label("item_key"), I.c.rule, I.c.unit.la
                .where(S.c.code.in_(bindparam("codes", expanding=True))))
 
 
-def proposal(url: str, rng: random.Random, count: int) -> tuple[list[dict], list[dict], dict]:
-    """(explicit lines, description lines, line_id → (the item's key, whether the line keeps its unit))."""
+def proposal(url: str, rng: random.Random, count: int) -> tuple[list[dict], list[dict], dict, dict]:
+    """(explicit lines, description lines, line_id → (the item's key, whether the line keeps its unit),
+    description line_id → the code of the standard its words were taken from)."""
     F, C, R = Field.__table__, Category.__table__, Region.__table__
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -81,7 +82,7 @@ def proposal(url: str, rng: random.Random, count: int) -> tuple[list[dict], list
                          .join(R, R.c.id == S.c.region_id))
             .where(I.c.rule != "rate").order_by(I.c.id), {"day": AS_OF}).all()
     engine.dispose()
-    explicit, described, truth = [], [], {}
+    explicit, described, truth, sources = [], [], {}, {}
     for number in range(count - count // 4):
         item = rng.choice(rows)
         unit = CONVERTED[item.unit] if rng.random() < 0.25 else item.unit
@@ -105,7 +106,8 @@ def proposal(url: str, rng: random.Random, count: int) -> tuple[list[dict], list
         if rng.random() < 0.3:
             line["field"] = item.field
         described.append(line)
-    return explicit, described, truth
+        sources[line["line_id"]] = item.code
+    return explicit, described, truth, sources
 
 
 def _amounts(rng: random.Random, item, unit: str) -> dict:
@@ -159,7 +161,7 @@ def run(url: str, args: argparse.Namespace) -> str:
     documents = index_for_search(url)
     print(f"[{dialect}] generated {counts} in {generated:.1f} s; {documents:,} search documents in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
-    explicit, described, truth = proposal(url, random.Random(args.seed), args.lines)
+    explicit, described, truth, sources = proposal(url, random.Random(args.seed), args.lines)
     keyed = [line | {"item_key": truth[line["line_id"]][0]} for line in explicit]  # the floor's input
     app = create_app({"DATABASE_URL": url})
     db_engine = create_engine(url)
@@ -210,7 +212,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         "",
         f"Service and floor agree on the verdict of {agree:,}/{n:,} explicit lines and on the excess (±0.01) "
         f"of {excess_agree:,}/{same:,} same-unit lines. Explicit verdicts: {verdicts(answer)}. "
-        f"Description-only verdicts: {verdicts(described_answer)}.",
+        f"Description-only verdicts: {verdicts(described_answer)}; {_found(described_answer['lines'], sources)}.",
         "",
     ])
 
@@ -225,6 +227,16 @@ def _agreement(frame: pd.DataFrame, lines: list[dict], truth: dict) -> tuple[int
             same += 1
             excess_agree += abs(float(line["excess_amount"]) - row.excess) <= 0.01
     return agree, excess_agree, same
+
+
+def _found(lines: list[dict], sources: dict) -> str:
+    """How often a description line finds the standard its words were taken from."""
+    chosen = sum(line["standard_code"] == sources[line["line_id"]] for line in lines)
+    listed = sum(line["verdict"] == "ambiguous" and any(c["code"] == sources[line["line_id"]] for c in line["candidates"])
+                 for line in lines)
+    other = sum(line["standard_code"] not in (None, sources[line["line_id"]]) for line in lines)
+    return (f"{chosen:,} resolved to the standard they were written from, {listed:,} ambiguous with it among "
+            f"the candidates, {other:,} resolved to another standard")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,18 +6,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import units
 from registry.compare.baselines import Baseline, Baselines
+from registry.compare.describe import DescriptionSearches
 from registry.compare.lines import parse_line
 from registry.compare.rules import ItemFacts, Outcome, cents, evaluate, requested_amount
-from registry.enums import IN_FORCE_STATUSES
-from registry.models import Category, Region
+from registry.models import Region
 from registry.services import taxonomy
-from search.embedded import EmbeddedEngine
-from search.engine import SearchQuery
 
 CLEAR_WIN = Decimal("1.25")  # the best match must score this much above the next to be chosen
 MAX_CANDIDATES = 5
@@ -31,18 +28,16 @@ class Context:
     region: str | None
     tolerance: Decimal
     baselines: Baselines
+    descriptions: DescriptionSearches
     searches: dict  # ranked candidates per distinct (description, filters, unit, conditions)
-    hits: dict = None  # search hits per distinct (description, filters)
-
-    def __post_init__(self):
-        self.hits = {}
 
 
 def compare(session: Session, request: dict) -> dict:
     """The whole answer for a proposal (see the API contract)."""
     region = taxonomy.resolve(session, Region, request["region"], path="region").code if request.get("region") else None
+    applicable = (DISTRICT,) if region in (None, DISTRICT) else (DISTRICT, region)  # a town's standards bind that town only
     context = Context(session, request["as_of"], region, request.get("tolerance_pct") or Decimal(0),
-                      Baselines(session, request["as_of"]), {})
+                      Baselines(session, request["as_of"]), DescriptionSearches(session, request["as_of"], applicable), {})
     parsed = [parse_line(raw) for raw in request["lines"]]
     context.baselines.load({line["standard_code"] for line, _ in parsed if line and line.get("standard_code")})
     _search_all(context, [line for line, _ in parsed if line and not line.get("standard_code") and line.get("description")])
@@ -105,12 +100,11 @@ def _candidates(context: Context, line: dict) -> list[tuple[Baseline, Decimal, I
     key = _line_key(line)
     if key in context.searches:
         return context.searches[key]
-    hits = context.hits.get(_search_key(line)) or _search(context, line)
     ranked = []
-    for hit in hits:
+    for hit in context.descriptions.hits(line):
         baseline = context.baselines.get(hit.document["code"])
-        if baseline is None or baseline.region not in (DISTRICT, context.region):
-            continue  # a town's standard applies to that town only
+        if baseline is None:
+            continue
         item, _, problem = _pick_item(baseline, line)
         if not problem or problem.verdict == "ambiguous":  # a good match with several tiers stays a candidate
             ranked.append((baseline, Decimal(str(hit.score)), item))
@@ -121,46 +115,21 @@ def _candidates(context: Context, line: dict) -> list[tuple[Baseline, Decimal, I
     return ranked
 
 
-def _search_key(line: dict) -> tuple:
-    return line["description"], line.get("field"), line.get("category")
-
-
 def _line_key(line: dict) -> tuple:
-    return _search_key(line) + (line["unit"], tuple(sorted((line.get("conditions") or {}).items())))
-
-
-def _search(context: Context, line: dict) -> list:
-    query = SearchQuery(text=line["description"], field=_code_of(context, "field", line.get("field")),
-                        category=_code_of(context, "category", line.get("category")),
-                        statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=context.as_of, page_size=10,
-                        with_facets=False)
-    return EmbeddedEngine(context.session.connection()).search(query).hits
+    return (line["description"], line.get("field"), line.get("category"), line["unit"],
+            tuple(sorted((line.get("conditions") or {}).items())))
 
 
 def _search_all(context: Context, lines: list[dict]) -> None:
     """Search each distinct description once, then load every candidate standard in one go."""
     for line in lines:
-        key = _search_key(line)
-        if key not in context.hits:
-            context.hits[key] = _search(context, line)
-    context.baselines.load({h.document["code"] for hits in context.hits.values() for h in hits})
-
-
-def _code_of(context: Context, kind: str, value: str | None) -> str | None:
-    if not value:
-        return None
-    if kind == "field":
-        from registry.models import Field
-
-        return taxonomy.resolve(context.session, Field, value, path="field").code
-    code = context.session.scalars(
-        select(Category.code).where((Category.code == value) | (Category.name == value)).order_by(Category.code)).first()
-    return code or value
+        context.descriptions.hits(line)
+    context.baselines.load(context.descriptions.found_codes())
 
 
 def _pick_item(baseline: Baseline, line: dict):
     """(item, candidates, problem): by key, by conditions, else the one that fits the unit."""
-    comparable = [i for i in baseline.items if "天数" not in i.conditions]
+    comparable = baseline.comparable
     if line.get("item_key"):
         item = baseline.by_key.get(line["item_key"])
         if item is None:
