@@ -21,7 +21,7 @@ ATOMS: dict[str, tuple[str, Decimal]] = {
     "平方公里": ("area", Decimal(1000000)),
     "米": ("length", Decimal(1)), "公里": ("length", Decimal(1000)), "千米": ("length", Decimal(1000)),
     "月": ("month", Decimal(1)), "年": ("month", Decimal(12)), "季度": ("month", Decimal(3)),
-    "天": ("day", Decimal(1)), "日": ("day", Decimal(1)),
+    "天": ("day", Decimal(1)), "日": ("day", Decimal(1)), "周": ("day", Decimal(7)),  # a week is always 7 days
     "小时": ("hour", Decimal(1)), "时": ("hour", Decimal(1)), "学时": ("class_hour", Decimal(1)),
     "人": ("person", Decimal(1)), "人次": ("person_time", Decimal(1)),
     "千字": ("kchar", Decimal(1)), "字": ("kchar", Decimal("0.001")),

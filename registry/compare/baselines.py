@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import ColumnElement, String, Text, any_, bindparam, cast, func, literal_column, select
+from sqlalchemy import ColumnElement, String, Text, any_, bindparam, cast, func, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -61,10 +61,9 @@ class Baselines:
         """One select of the versions in force and their items, in item order."""
         connection = self.session.connection()  # Core: no ORM result machinery on the hot path
         rows = connection.execute(
-            select(Standard.code, Standard.title, Standard.category_id, Region.code.label("region"), Version.id,
-                   Version.number, Version.doc_no, Item.key, Item.name, Item.rule, Item.unit, Item.value, Item.min,
-                   Item.max, cast(Item.conditions, Text).label("conditions"),
-                   cast(Item.components, Text).label("components"))
+            select(Version.id, Standard.code, Standard.title, Standard.category_id, Region.code, Version.number,
+                   Version.doc_no, Item.key, Item.name, type_coerce(Item.rule, String), Item.unit, Item.value,
+                   Item.min, Item.max, cast(Item.conditions, Text), cast(Item.components, Text))
             .join(Version, Version.standard_id == Standard.id)
             .join(Region, Region.id == Standard.region_id)
             .outerjoin(Item, Item.version_id == Version.id)
@@ -73,14 +72,14 @@ class Baselines:
         )
         heads: dict[int, tuple] = {}
         items: dict[int, list[ItemFacts]] = {}
-        for r in rows:
-            if r.id not in heads:
-                heads[r.id] = (r.code, r.title, r.category_id, r.region, r.number, r.doc_no)
-                items[r.id] = []
-            if r.key is not None:
-                items[r.id].append(ItemFacts(
-                    r.key, r.name, getattr(r.rule, "value", r.rule), r.unit, r.value, r.min, r.max,
-                    self._decode(r.conditions) or {}, self._decode(r.components) or []))
+        decode = self._decode
+        for version_id, *head, key, name, rule, unit, value, low, high, conditions, components in rows:
+            if version_id not in heads:
+                heads[version_id] = head
+                items[version_id] = []
+            if key is not None:  # a version without items still answers (with no item to pick)
+                items[version_id].append(ItemFacts(key, name, rule, unit, value, low, high,
+                                                   decode(conditions) or {}, decode(components) or []))
         for version_id, head in heads.items():
             self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):
