@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields
 
-from schemas.fields import Amount, BaseSchema, Boolean, Date, Dict, Integer, List, Nested, String, text
+from schemas.fields import Amount, BaseSchema, Boolean, Date, Dict, Integer, JsonBoolean, List, Nested, String, text
+from schemas.imports import UploadField
 
 
 def _within_percent(value) -> None:
@@ -11,10 +12,14 @@ def _within_percent(value) -> None:
         raise ValidationError("应在 0 到 100 之间")
 
 
-def _tolerance() -> Amount:
+def _tolerance(*, nullable: bool = True) -> Amount:
     # A validator function, not validate.Range: apispec would render Decimal bounds as strings.
-    return Amount(load_default=None, allow_none=True, validate=_within_percent,
-                  metadata={"minimum": 0, "maximum": 100, "description": "容差百分比：超出不多于此比例仍判为 within"})
+    percent = {"anyOf": [
+        {"type": "string", "pattern": r"^\+?(100(\.0{1,6})?|\d{1,2}(\.\d{1,6})?)$"},
+        {"type": "number", "minimum": 0, "maximum": 100, "multipleOf": 0.000001},
+    ]}
+    return Amount(load_default=None, allow_none=nullable, validate=_within_percent,
+                  metadata=percent | {"description": "容差百分比：超出不多于此比例仍判为 within"})
 
 
 class CompareLineSchema(BaseSchema):
@@ -41,18 +46,19 @@ class CompareRequestSchema(BaseSchema):
     region = text(max_length=64, allow_none=True, metadata={"example": "青浦区"})
     department = text(max_length=64, allow_none=True)
     tolerance_pct = _tolerance()
-    save = Boolean(load_default=False, metadata={"description": "保存本次比对，返回 review_id"})
-    lines = List(fields.Raw(), required=True, metadata={"description": "CompareLine 数组（最多 50,000 行）"})
+    save = JsonBoolean(load_default=False, metadata={"description": "保存本次比对，返回 review_id"})
+    # Any JSON value per line, null included: a line that is not a CompareLine gets its own error.
+    lines = List(fields.Raw(allow_none=True), required=True, metadata={"description": "CompareLine 数组（最多 50,000 行）"})
 
 
 class CompareUploadSchema(BaseSchema):
     """The multipart form: the workbook in `file`, the rest as form fields."""
 
-    file = fields.Raw(metadata={"type": "string", "format": "binary", "description": ".xlsx（申报明细）或 .csv"})
+    file = UploadField(required=True, metadata={"description": ".xlsx（申报明细）或 .csv"})
     as_of = Date(required=True)
     region = text(max_length=64, allow_none=True)
     department = text(max_length=64, allow_none=True)
-    tolerance_pct = _tolerance()
+    tolerance_pct = _tolerance(nullable=False)  # a form field has no null: leave it out instead
     save = Boolean(load_default=False)
 
 

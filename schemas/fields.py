@@ -14,6 +14,7 @@ from registry.decimals import to_text
 
 MAX_DIGITS = 18  # integer digits accepted for an amount: far beyond any budget
 MAX_PLACES = 6
+MAX_ID = 2**31 - 1  # the largest id, version number or event sequence both databases store (PostgreSQL integer)
 
 
 class _Chinese:
@@ -27,6 +28,10 @@ class _Chinese:
 # Control characters and lone surrogates: nothing a person types, and they break spreadsheets,
 # XML and database encodings downstream. Tabs and line breaks are fine.
 UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# The same rule as an OpenAPI pattern, so the published document says what input is refused
+# (lone surrogates cannot travel in UTF-8 JSON, so the pattern need not name them). Only input
+# fields carry it: an error message may quote the offending input, control characters and all.
+PRINTABLE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 class String(_Chinese, fields.String):
@@ -48,6 +53,16 @@ class Integer(_Chinese, fields.Integer):
 
 class Boolean(_Chinese, fields.Boolean):
     default_error_messages = {"invalid": "应为 true 或 false"}
+
+
+class JsonBoolean(Boolean):
+    """A JSON body's boolean: true or false only. 0/1 and "yes" stay for forms and query strings,
+    where every value is text; in JSON they would pass the published `type: boolean` unnoticed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
 
 
 class Date(_Chinese, fields.Date):
@@ -84,9 +99,16 @@ class Amount(_Chinese, fields.Decimal):
         "too_precise": f"最多 {MAX_PLACES} 位小数",
     }
 
+    # What `_validated` accepts, as OpenAPI can say it: a decimal string, or a JSON number within
+    # the same digits (multipleOf is exact in JSON Schema, so it states the places rule).
+    OPENAPI = {"anyOf": [
+        {"type": "string", "pattern": rf"^[+-]?\d{{1,{MAX_DIGITS}}}(\.\d{{1,{MAX_PLACES}}})?$"},
+        {"type": "number", "minimum": -(10**MAX_DIGITS - 1), "maximum": 10**MAX_DIGITS - 1,
+         "multipleOf": float(decimal.Decimal(1).scaleb(-MAX_PLACES))},
+    ]}
+
     def __init__(self, **kwargs):
-        metadata = {"type": "string", "format": "decimal",
-                    "description": "精确小数：请求中可写作字符串或 JSON 数字，返回为字符串"} | kwargs.pop("metadata", {})
+        metadata = self.OPENAPI | {"description": "精确小数：请求中可写作字符串或 JSON 数字，返回为字符串"} | kwargs.pop("metadata", {})
         super().__init__(allow_nan=False, metadata=metadata, **kwargs)
 
     def _validated(self, value):
@@ -107,7 +129,8 @@ class Amount(_Chinese, fields.Decimal):
 
 
 def text(*, required: bool = False, max_length: int = 200, min_length: int = 0, **kwargs) -> String:
-    """A trimmed string with a length limit stated in Chinese."""
+    """An input string: a length limit stated in Chinese, and no control characters (documented)."""
+    kwargs["metadata"] = {"pattern": PRINTABLE_PATTERN} | kwargs.get("metadata", {})
     return String(
         required=required,
         validate=validate.Length(

@@ -10,7 +10,8 @@ from schemas.fields import BaseSchema, Boolean, Integer, List, Nested, String
 class UploadField(fields.Raw):
     """A file part of a multipart form (documented as a binary string)."""
 
-    default_error_messages = {"invalid": "应为上传的文件（multipart/form-data 中的文件部分）", "required": "必填：请上传文件"}
+    default_error_messages = {"invalid": "应为上传的文件（multipart/form-data 中的文件部分）", "required": "必填：请上传文件",
+                              "null": "必填：请上传文件"}
 
     def __init__(self, **kwargs):
         super().__init__(metadata={"type": "string", "format": "binary"} | kwargs.pop("metadata", {}), **kwargs)

@@ -4,18 +4,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import fields, validate
 
 from registry.decimals import to_text
 from registry.enums import Kind, Rule, Status
 from schemas.common import PageArgsSchema, PageSchema
 from schemas.fields import (
-    Amount, BaseSchema, Boolean, Date, DateTime, Dict, Enum, Integer, List, Nested, String, text,
+    MAX_ID, Amount, BaseSchema, Boolean, Date, DateTime, Dict, Enum, Integer, JsonBoolean, List, Nested, String, text,
 )
 
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._-]{1,63}$"
 CODE_RULE = "大写字母、数字与 . _ -，2 到 64 位，以字母或数字开头"
-ITEM_KEY_PATTERN = r"^[^\s/]{1,64}$"
+ITEM_KEY_PATTERN = r"^[^\s/\x00-\x1f\x7f\x85]{1,64}$"  # \x85: Python counts it as \s, ECMA-262 does not
 
 
 def standard_code(**kwargs) -> String:
@@ -56,8 +56,11 @@ class BasisSchema(BaseSchema):
     url = text(max_length=500, allow_none=True)
 
 
-def _items_field(**kwargs) -> List:
-    return List(Nested(ItemSchema), validate=validate.Length(max=2000, error="一个版本最多 2000 个条目"), **kwargs)
+def _items_field(*, min_items: int = 0, **kwargs) -> List:
+    limits = [validate.Length(max=2000, error="一个版本最多 2000 个条目")]
+    if min_items:
+        limits.append(validate.Length(min=min_items, error="至少需要一个条目"))
+    return List(Nested(ItemSchema), validate=limits, **kwargs)
 
 
 class StandardCreateSchema(BaseSchema):
@@ -68,18 +71,13 @@ class StandardCreateSchema(BaseSchema):
     title = text(required=True, min_length=1, max_length=200)
     region = text(required=True, min_length=1, max_length=64, metadata={"description": "区域代码或名称，如 qingpu / 青浦区"})
     department = text(required=True, min_length=1, max_length=64, metadata={"description": "部门代码或名称"})
-    is_sample = Boolean(load_default=False)
+    is_sample = JsonBoolean(load_default=False)
     basis = Nested(BasisSchema, load_default=dict)
     effective_from = Date(allow_none=True)
     effective_to = Date(allow_none=True, metadata={"description": "首个不再适用的日期（不含），空为长期有效"})
     note = text(max_length=4000, allow_none=True)
     comment = text(max_length=2000, allow_none=True)
-    items = _items_field(required=True)
-
-    @validates("items")
-    def _not_empty(self, value, **kwargs):
-        if not value:
-            raise ValidationError("至少需要一个条目")
+    items = _items_field(required=True, min_items=1)
 
 
 class StandardPutSchema(StandardCreateSchema):
@@ -100,7 +98,7 @@ class VersionChangesSchema(BaseSchema):
     note = text(max_length=4000, allow_none=True)
     comment = text(max_length=2000, allow_none=True)
     items = _items_field(metadata={"description": "按 key 新增或整条替换"})
-    remove_items = List(String(), metadata={"description": "要删除的条目 key"})
+    remove_items = List(text(max_length=64), metadata={"description": "要删除的条目 key"})
 
 
 class ComponentOutSchema(BaseSchema):
@@ -183,7 +181,7 @@ class AsOfSchema(BaseSchema):
 
 
 class DiffArgsSchema(BaseSchema):
-    against = Integer(required=True, validate=validate.Range(min=1, error="应为 ≥ 1 的版本号"))
+    against = Integer(required=True, validate=validate.Range(min=1, max=MAX_ID, error=f"应为 1 到 {MAX_ID} 之间的版本号"))
 
 
 def plain(value):

@@ -10,7 +10,9 @@ from flask_smorest import Api
 from registry.api import (
     compare, errors, health, imports, search, standards, sync, taxonomy, tokens, versions, workflow,
 )
+from registry.api.openapi_docs import BEARER, CommonResponses, StoredIntegerConverter
 from schemas.common import ErrorSchema
+from schemas.fields import Amount
 
 
 class RegistryApi(Api):
@@ -20,7 +22,11 @@ class RegistryApi(Api):
 def init_app(app: Flask) -> Api:
     # Swagger UI is served from the installed package: the bureau's network may not reach a CDN.
     app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/docs/assets/")
-    api = RegistryApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}})
+    app.url_map.converters["int"] = StoredIntegerConverter  # before any route is added
+    api = RegistryApi(app, spec_kwargs={"info": {"description": _DESCRIPTION}, "security": [{"bearer": []}],
+                                        "extra_plugins": [CommonResponses()]})
+    api.spec.components.security_scheme("bearer", BEARER)
+    api.register_field(Amount, None, None)  # its own anyOf says "decimal string or JSON number"
     for module in (health, taxonomy, standards, versions, workflow, imports, search, compare, sync, tokens):
         api.register_blueprint(module.blp)
     compare.register_docs(api)

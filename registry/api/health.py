@@ -17,7 +17,9 @@ blp = Blueprint("health", __name__, url_prefix="/health", description="服务健
 
 @blp.route("")
 class Health(MethodView):
-    @blp.response(200)
+    @blp.doc(security=[], responses={status: {"description": description, "content": {"application/json": {
+        "schema": {"type": "object", "description": "status、database、schema_revision、search"}}}}
+        for status, description in ((200, "数据库可达，结构已建"), (503, "数据库不可达或尚未初始化"))})
     def get(self):
         """Database reachability and schema revision; 503 when the database is down."""
         try:

@@ -9,7 +9,7 @@ from registry.api.common import Blueprint
 from registry.db import get_db
 from registry.services import sync
 from registry.services.clock import today
-from schemas.sync import BaselinesArgsSchema, ChangesArgsSchema, ChangesSchema
+from schemas.sync import BaselineRowSchema, BaselinesArgsSchema, ChangesArgsSchema, ChangesSchema
 
 SEQ_HEADER = "X-Registry-Seq"
 blp = Blueprint("sync", __name__, url_prefix="/api/v1", description="一体化系统同步：变更流与按日快照")
@@ -35,6 +35,12 @@ class Changes(MethodView):
 class Baselines(MethodView):
     @blp.arguments(BaselinesArgsSchema, location="query")
     @blp.response(200, description="每个生效版本的每个条目一行；X-Registry-Seq 为该快照对应的事件序号")
+    @blp.doc(responses={200: {"content": {
+        sync_formats.MIMETYPES["json"]: {"schema": BaselineRowSchema(many=True)},
+        sync_formats.MIMETYPES["ndjson"]: {"schema": {"type": "string", "description": "每行一个 BaselineRow JSON 对象"}},
+        sync_formats.MIMETYPES["csv"].split(";")[0]: {"schema": {"type": "string", "description": "UTF-8（带 BOM），首行为列名"}},
+        sync_formats.MIMETYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+    }}})
     def get(self, args):
         """Every item of every version in force on `as_of`, streamed; continue with /changes?since=<X-Registry-Seq>."""
         day, fmt = args.get("as_of") or today(), args["format"]
