@@ -1,7 +1,7 @@
-"""What the database holds for a standard: every table a write touches, read straight from SQL.
+"""What the database holds, read straight from SQL, and apps on fresh databases.
 
-Fault tests compare this against what the client was told, so it deliberately bypasses the
-app (whose engine may be the very thing being broken).
+Fault tests compare what the database holds against what the client was told, so these reads
+deliberately bypass the app (whose engine may be the very thing being broken).
 """
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, create_engine, func, select, text
 
 from registry import create_app, migrations
 from registry.actor import Actor
 from registry.db import get_db
+from registry.models import Event, Item, Standard, Version
 from registry.services import tokens
 from registry.services.taxonomy import load_taxonomy
 
@@ -74,3 +75,25 @@ def bearer(app: Flask, role: str, name: str | None = None) -> dict[str, str]:
     with app.app_context(), get_db().write() as session:
         issued = tokens.issue(session, name or f"{role}-faults", role, Actor("fixture", "admin"))
     return {"Authorization": f"Bearer {issued.secret}"}
+
+
+def dispose(app: Flask) -> None:
+    """Close the app's connections (before a mount goes away, or to see a setting change)."""
+    with app.app_context():
+        get_db().dispose()
+
+
+def totals(url: str) -> dict[str, int]:
+    """Row counts of every table a write touches; on SQLite after an integrity check."""
+    with connection(url) as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.scalar(text("PRAGMA integrity_check")) == "ok"
+        counts = {m.__tablename__: conn.scalar(select(func.count()).select_from(m)) for m in (Standard, Version, Item, Event)}
+        counts["search_documents"] = conn.scalar(text("SELECT count(*) FROM search_documents"))
+    return counts
+
+
+def many_items(count: int) -> list[dict]:
+    """`count` valid ceiling items for a standard's body: a big version, for big writes."""
+    return [{"key": f"k{n}", "name": f"第{n}类会议综合定额", "rule": "ceiling", "unit": "元/人·天", "max": str(400 + n),
+             "conditions": {"会议类别": f"类{n}"}} for n in range(count)]

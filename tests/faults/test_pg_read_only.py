@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.factories import standard_payload
-from tests.faults.stored import bearer, connection, registry_app, stored
+from tests.faults.stored import bearer, connection, dispose, registry_app, stored
 
 
 def test_a_read_only_postgresql_serves_reads_and_refuses_writes_with_503(pg_server):
@@ -13,7 +13,7 @@ def test_a_read_only_postgresql_serves_reads_and_refuses_writes_with_503(pg_serv
     assert client.post("/api/v1/standards", json=standard_payload(), headers=headers).status_code == 201
     with pg_server.connect() as admin:
         admin.execute("ALTER DATABASE faults_read_only SET default_transaction_read_only = on")
-    app.extensions["registry.db"].dispose()  # new sessions pick the setting up
+    dispose(app)  # new sessions pick the setting up
 
     created = client.post("/api/v1/standards", json=standard_payload(code="SP-RO-PG"), headers=headers)
     assert (created.status_code, created.json["code"]) == (503, "storage_read_only"), created.json
@@ -26,4 +26,4 @@ def test_a_read_only_postgresql_serves_reads_and_refuses_writes_with_503(pg_serv
     with connection(url) as conn:
         assert stored(conn, "SP-RO-PG").standards == 0
         assert stored(conn, "SP-TEST-MEETING").events == ["created"]
-    app.extensions["registry.db"].dispose()
+    dispose(app)

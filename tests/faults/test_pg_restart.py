@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from tests.factories import standard_payload
-from tests.faults.stored import Stored, bearer, connection, registry_app, stored
+from tests.faults.stored import Stored, bearer, connection, dispose, registry_app, stored
 
 DOWNTIME = 0.5  # seconds the server stays down while writes keep coming
 
@@ -155,4 +155,4 @@ def test_writes_across_a_restart_are_all_or_nothing_and_the_app_recovers(pg_serv
     assert not mismatches
     assert states[cut.code] == ("nothing" if cut.action == "create" else "draft")  # its rows were rolled back
     assert client.get("/health").json["status"] == "ok"
-    app.extensions["registry.db"].dispose()
+    dispose(app)

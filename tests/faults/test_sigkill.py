@@ -11,32 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from registry import create_app
-from registry.models import Event, Item, Standard, Version
 from tests.factories import standard_payload
 from tests.faults.processes import FLASK, Child, Server, sqlite_write_lock_held, wal_size
-from tests.faults.stored import bearer, connection, registry_app, stored
+from tests.faults.stored import bearer, connection, dispose, many_items, registry_app, stored, totals
 from tests.services.test_imports import meeting_row, xlsx_bytes
 
 IMPORT_STANDARDS = 1500  # two rows each; the import flushes every 1,000 standards
 BIG_VERSION_ITEMS = 2000  # the most a version may hold
 CODE = "SP-KILL-PUBLISH"
-
-
-def totals(url: str) -> dict[str, int]:
-    """Row counts of every table an import or a publish writes, after an integrity check."""
-    with connection(url) as conn:
-        if conn.dialect.name == "sqlite":
-            assert conn.scalar(text("PRAGMA integrity_check")) == "ok"
-        counts = {m.__tablename__: conn.scalar(select(func.count()).select_from(m)) for m in (Standard, Version, Item, Event)}
-        counts["search_documents"] = conn.scalar(text("SELECT count(*) FROM search_documents"))
-    return counts
-
-
-def dispose(app) -> None:
-    app.extensions["registry.db"].dispose()
 
 
 def test_sigkill_during_an_excel_import_leaves_nothing_of_it(tmp_path: Path):
@@ -78,11 +63,6 @@ def empty_database(request, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'registry.sqlite3'}"
     return request.getfixturevalue("pg_server").create_database("faults_publish")
-
-
-def many_items(count: int) -> list[dict]:
-    return [{"key": f"k{n}", "name": f"第{n}类会议综合定额", "rule": "ceiling", "unit": "元/人·天", "max": str(400 + n),
-             "conditions": {"会议类别": f"类{n}"}} for n in range(count)]
 
 
 class Call(threading.Thread):

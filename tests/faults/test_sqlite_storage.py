@@ -8,41 +8,23 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from registry import create_app
-from registry.models import Event, Item, Standard, Version
 from tests.factories import standard_payload
 from tests.faults.mounts import fill, read_only_file, small_disk
-from tests.faults.stored import bearer, connection, registry_app, stored
+from tests.faults.stored import bearer, connection, dispose, many_items, registry_app, stored, totals
 from tests.services.test_imports import meeting_row, xlsx_bytes
 
 CODE = "SP-TEST-MEETING"
-
-
-def totals(url: str) -> dict[str, int]:
-    with connection(url) as conn:
-        counts = {m.__tablename__: conn.scalar(select(func.count()).select_from(m)) for m in (Standard, Version, Item, Event)}
-        counts["search_documents"] = conn.scalar(text("SELECT count(*) FROM search_documents"))
-        assert conn.scalar(text("PRAGMA integrity_check")) == "ok"
-    return counts
-
-
-def dispose(app) -> None:
-    app.extensions["registry.db"].dispose()
 
 
 def upload(client, data: bytes, headers: dict):
     boundary, body = encode_multipart(MultiDict({"file": FileStorage(io.BytesIO(data), "standards.xlsx")}))
     return client.post("/api/v1/imports/standards", data=body, content_type=f"multipart/form-data; boundary={boundary}",
                        headers=headers)
-
-
-def many_items(count: int) -> list[dict]:
-    return [{"key": f"k{n}", "name": f"第{n}类会议综合定额", "rule": "ceiling", "unit": "元/人·天", "max": str(400 + n),
-             "conditions": {"会议类别": f"类{n}"}} for n in range(count)]
 
 
 def assert_reads_work(client, headers: dict) -> None:
