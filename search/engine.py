@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -30,10 +31,14 @@ class SearchQuery:
     page: int = 1
     page_size: int = 20
     with_facets: bool = True  # counts and facets cost extra queries; lookups skip them
+    _segmented: tuple[str, list[list[str]]] | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     @property
     def groups(self) -> list[list[str]]:
-        return text.query_groups(self.text)
+        """The query's word groups, segmented once per text (every hit's highlight asks again)."""
+        if self._segmented is None or self._segmented[0] != self.text:
+            self._segmented = (self.text, text.query_groups(self.text))
+        return self._segmented[1]
 
     @property
     def offset(self) -> int:

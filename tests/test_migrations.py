@@ -26,7 +26,7 @@ def _ours(obj, name, type_, reflected, compare_to) -> bool:
 
 def test_health_reports_database_and_revision(client):
     body = client.get("/health").json
-    assert body["status"] == "ok" and body["schema_revision"] == migrations.head() == "0006"
+    assert body["status"] == "ok" and body["schema_revision"] == migrations.head() == "0007"
     assert body["database"] in {"sqlite", "postgresql"}
 
 
