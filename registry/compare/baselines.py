@@ -69,7 +69,7 @@ class Baselines:
             .outerjoin(Item, Item.version_id == Version.id)
             .where(_among(Standard.code, codes, connection.dialect.name), in_force_on(self.as_of))
             .order_by(Version.id, Item.position)
-        )
+        ).all()  # one fetch: row by row costs more than the rows
         heads: dict[int, tuple] = {}
         items: dict[int, list[ItemFacts]] = {}
         decode = self._decode

@@ -138,7 +138,8 @@ def _pick_item(baseline: Baseline, line: dict):
         return item, [], None
     conditions = line.get("conditions") or {}
     if conditions:
-        matching = [i for i in comparable if i.conditions and all(conditions.get(k) == v for k, v in i.conditions.items())]
+        given = conditions.items()
+        matching = [i for i in comparable if i.conditions and i.conditions.items() <= given]  # every tier condition agrees
         if not matching:
             tiers = "；".join(_describe(i.conditions) for i in comparable if i.conditions) or "无"
             return None, [], Outcome("no_standard", message=f"标准 {baseline.code} 没有与条件 {_describe(conditions)} 相符的条目（可选：{tiers}）")
