@@ -27,6 +27,7 @@ blp = Blueprint("compare", __name__, url_prefix="/api/v1", description="预算�
 @blp.route("/compare")
 class Compare(MethodView):
     @blp.response(200, CompareResultSchema)
+    @blp.alt_response(411, schema=ErrorSchema, description="上传文件未提供 Content-Length（分块传输）")
     @blp.alt_response(413, schema=ErrorSchema)
     @blp.alt_response(415, schema=ErrorSchema, description="Content-Type 不是 JSON 或 multipart，或上传的不是 .xlsx/.csv")
     @blp.alt_response(422, schema=ErrorSchema)

@@ -56,6 +56,7 @@ class StandardsImport(MethodView):
     @limit_upload
     @blp.arguments(ImportUploadSchema, location="form", content_type="multipart/form-data")
     @blp.response(201, ImportReportSchema)
+    @blp.alt_response(411, schema=ErrorSchema, description="上传文件未提供 Content-Length（分块传输）")
     @blp.alt_response(413, schema=ErrorSchema, description="文件超过 10 MB 或 50000 行")
     @blp.alt_response(415, schema=ErrorSchema, description="不是 .xlsx 或 .csv")
     @blp.alt_response(422, schema=ImportErrorSchema, description="有错误行：row_errors 逐行列出，未写入任何内容")
