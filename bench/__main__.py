@@ -4,6 +4,7 @@
     python -m bench --quick                        # reduced sizes (a few minutes)
     python -m bench --only reads,compare --database-url postgresql+psycopg://…/registry_bench
     python -m bench --readme                       # also put the summary table into README.md
+    python -m bench --report-only --readme         # no run: tabulate bench/results/*.json of earlier runs
     python -m bench --quick --check bench/baseline-quick.json   # the CI gate
     python -m bench --quick --write-baseline bench/baseline-quick.json
 
@@ -53,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tolerance", type=float, default=2.0, help="how much worse a gated ratio may get")
     parser.add_argument("--write-baseline", type=Path, metavar="FILE", help="save the gated figures as a baseline")
     parser.add_argument("--readme", action="store_true", help="write the summary table into README.md")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: build the report from the figures the last runs left in bench/results/")
     args = parser.parse_args(argv)
     chosen = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = set(chosen) - set(BENCHMARKS)
@@ -60,7 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
 
     failed = []
-    for name in chosen:
+    if args.report_only:
+        for name in chosen:
+            for path in sorted(cli.RESULTS.glob(f"{name}-*.json")):
+                cli.FIGURES.extend(cli.Figure(**entry) for entry in json.loads(path.read_text(encoding="utf-8")))
+        chosen_to_run = []
+    else:
+        chosen_to_run = chosen
+    for name in chosen_to_run:
         module, full, quick = BENCHMARKS[name]
         argv = list(quick if args.quick else full)
         for url in args.database_url:

@@ -212,7 +212,7 @@ def run(url: str, args: argparse.Namespace) -> str:
     for result, short in zip(results, ("detail", "list")):
         (a50, a95), (r50, r95) = _p50_p95(result.api), _p50_p95(result.raw)
         figure(f"{short} API/raw p50", a50 / r50, "×", target=TARGET, better="lower")
-        figure(f"{short} API/raw p95", a95 / r95, "×", target=TARGET, better="lower")
+        figure(f"{short} API/raw p95", a95 / r95, "×", target=TARGET, better="lower", gate=False)
         figure(f"{short} API p50", a50, "ms")
     if args.profile:
         _profile(dialect, detail_cases, list_cases, api_detail, api_list)
