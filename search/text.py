@@ -37,7 +37,14 @@ def _jieba() -> jieba.Tokenizer:
 
 def index_tokens(text: str) -> list[str]:
     """Tokens to index: whole words and their dictionary sub-words (绿化养护 → 绿化, 养护, 绿化养护)."""
-    return [t.lower() for t in _jieba().cut_for_search(text or "") if _is_word(t)]
+    # Line by line: jieba never joins words across a line break, and documents repeat most of
+    # their lines (kind, field, category, region and department names), so each is cut once.
+    return [token for line in (text or "").split("\n") for token in _line_tokens(line)]
+
+
+@lru_cache(maxsize=65536)
+def _line_tokens(line: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t in _jieba().cut_for_search(line) if _is_word(t))
 
 
 def query_groups(query: str) -> list[list[str]]:
