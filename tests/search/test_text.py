@@ -1,0 +1,18 @@
+"""Segmentation shared by every engine."""
+from __future__ import annotations
+
+from search import text
+
+
+def _whole(value: str) -> list[str]:
+    """What index_tokens returned before it cut line by line: the text in one piece."""
+    return [t.lower() for t in text._jieba().cut_for_search(value) if text._is_word(t)]
+
+
+def test_index_tokens_line_by_line_equal_the_whole_text():
+    body = ("会议费 二类会议 住宿 400 伙食 150\n绿化养护 一级 元/平方米·年\n\n"
+            "财政支出标准\n一般行政\n青浦区财政局\n青财〔2022〕17号\nSP-ADM-000123 Office 电脑")
+    assert text.index_tokens(body) == _whole(body)
+    assert text.index_tokens(body) == text.index_tokens(body)  # a cached line comes back the same
+    assert {"绿化", "养护", "绿化养护", "会议费"} <= set(text.index_tokens(body))
+    assert text.index_tokens("") == [] and text.index_tokens(None) == []
