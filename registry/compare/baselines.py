@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import ColumnElement, String, Text, any_, bindparam, cast, func, literal_column, select, type_coerce
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -62,8 +63,9 @@ class Baselines:
         connection = self.session.connection()  # Core: no ORM result machinery on the hot path
         rows = connection.execute(
             select(Version.id, Standard.code, Standard.title, Standard.category_id, Region.code, Version.number,
-                   Version.doc_no, Item.key, Item.name, type_coerce(Item.rule, String), Item.unit, Item.value,
-                   Item.min, Item.max, cast(Item.conditions, Text), cast(Item.components, Text))
+                   Version.doc_no, Item.key, Item.name, type_coerce(Item.rule, String), Item.unit,
+                   *(type_coerce(amount, String) for amount in (Item.value, Item.min, Item.max)),  # Decimal below
+                   cast(Item.conditions, Text), cast(Item.components, Text))
             .join(Version, Version.standard_id == Standard.id)
             .join(Region, Region.id == Standard.region_id)
             .outerjoin(Item, Item.version_id == Version.id)
@@ -78,8 +80,9 @@ class Baselines:
                 heads[version_id] = head
                 items[version_id] = []
             if key is not None:  # a version without items still answers (with no item to pick)
-                items[version_id].append(ItemFacts(key, name, rule, unit, value, low, high,
-                                                   decode(conditions) or {}, decode(components) or []))
+                items[version_id].append(ItemFacts(
+                    key, name, rule, unit, None if value is None else Decimal(value), None if low is None else Decimal(low),
+                    None if high is None else Decimal(high), decode(conditions) or {}, decode(components) or []))
         for version_id, head in heads.items():
             self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):

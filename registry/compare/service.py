@@ -183,6 +183,7 @@ def _describe(conditions: dict) -> str:
 
 def _result(line: dict, outcome: Outcome, *, baseline: Baseline | None = None, item: ItemFacts | None = None,
             score: Decimal | None = None, candidates: list | None = None) -> dict:
+    requested = requested_amount(line)  # every line asks for money, resolved or not
     limit = None
     if outcome.limit_min is not None or outcome.limit_max is not None:
         limit = {"min": None if outcome.limit_min is None else cents(outcome.limit_min),
@@ -198,7 +199,7 @@ def _result(line: dict, outcome: Outcome, *, baseline: Baseline | None = None, i
         "quantity": cents(line["quantity"]) if "quantity" in line else None,
         "unit_price": cents(line["unit_price"]),
         "deviation_pct": None if outcome.deviation_pct is None else cents(outcome.deviation_pct),
-        "requested_amount": cents(outcome.requested),
+        "requested_amount": cents(requested),
         "excess_amount": cents(outcome.excess),
         "components": outcome.components,
         "candidates": candidates or [],
@@ -206,8 +207,6 @@ def _result(line: dict, outcome: Outcome, *, baseline: Baseline | None = None, i
     }
     if score is not None:
         output["score"] = round(float(score), 4)
-    requested = requested_amount(line)  # every line asks for money, resolved or not
-    output["requested_amount"] = cents(requested)
     return {"output": output, "allowed": outcome.allowed, "requested": requested, "excess": outcome.excess}
 
 
