@@ -27,6 +27,7 @@ from search.embedded import EmbeddedEngine
 from search.engine import Hit, SearchQuery
 
 PAGE = 10  # hits per description: enough for five candidates after the unit and tier checks
+SHARED_PAGE = 50  # one ranked page of the same words, shared by their kind and field variants
 _SERIAL = re.compile(r"第\s*(\d+)\s*号")
 _WORD = re.compile(r"\w")
 _NUMBERS = re.compile(r"[\W_]*(\d+[\W_]+)*\d+[\W_]*")  # digits, nothing else but punctuation and spaces
@@ -54,6 +55,7 @@ class DescriptionSearches:
     def __init__(self, session: Session, as_of: date, regions: tuple[str, ...]):
         self.session, self.as_of, self.regions = session, as_of, regions
         self._hits: dict[tuple, list[Hit]] = {}
+        self._shared: dict[tuple, list[Hit]] = {}
         self._described: dict[tuple, Described] = {}
         self._fields: dict[str, str] = {}
         self._region_names = sorted((n for n, in session.execute(select(Region.name))), key=len, reverse=True)
@@ -69,9 +71,9 @@ class DescriptionSearches:
             self._described[asked] = self.describe(line)
         described = self._described[asked]
         if described.key not in self._hits:
-            hits = self._search(described)
+            hits = self._filtered(described)
             if not hits and described.named_category:
-                hits = self._search(replace(described, words=f"{described.words} {described.named_category}",
+                hits = self._filtered(replace(described, words=f"{described.words} {described.named_category}",
                                             category=self._category_code(line.get("category")),
                                             field=self._field_code(line.get("field")), named_category=None))
             self._hits[described.key] = hits
@@ -79,7 +81,7 @@ class DescriptionSearches:
 
     @property
     def searched(self) -> int:
-        """How many searches ran (distinct descriptions after normalising)."""
+        """How many distinct searches the lines asked for (descriptions after normalising)."""
         return len(self._hits)
 
     def found_codes(self) -> set[str]:
@@ -106,10 +108,26 @@ class DescriptionSearches:
         words = " ".join(words.split()) or " ".join(line["description"].split())
         return Described(words, kind, field, category, named)
 
-    def _search(self, described: Described) -> list[Hit]:
+    def _filtered(self, described: Described) -> list[Hit]:
+        """The top hits with the kind and field filters, taken from one ranking of the words when it can.
+
+        A filter changes no score, so the filtered ranking is the unfiltered one without the
+        hits it drops: exact when the shared page keeps a full page, or held every match.
+        """
+        unfiltered = replace(described, kind=None, field=None)
+        if unfiltered.key not in self._shared:
+            self._shared[unfiltered.key] = self._search(unfiltered, SHARED_PAGE)
+        shared = self._shared[unfiltered.key]
+        kept = [hit for hit in shared if described.kind in (None, hit.document["kind"])
+                and described.field in (None, hit.document["field"])]
+        if len(kept) >= PAGE or len(shared) < SHARED_PAGE:
+            return kept[:PAGE]
+        return self._search(described, PAGE)
+
+    def _search(self, described: Described, page_size: int) -> list[Hit]:
         query = SearchQuery(text=described.words, kind=described.kind, field=described.field,
                             category=described.category, regions=self.regions,
-                            statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=self.as_of, page_size=PAGE,
+                            statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=self.as_of, page_size=page_size,
                             with_facets=False)
         return EmbeddedEngine(self.session.connection()).search(query).hits
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date
 
+import pytest
+
+from registry.compare import describe
 from registry.compare.describe import DescriptionSearches
 from registry.db import get_db
 from registry.enums import IN_FORCE_STATUSES
@@ -79,3 +82,20 @@ def test_many_lines_with_one_description(seeded, client):
     assert answer["summary"]["by_verdict"] == {"over": 49, "within": 51}
     assert {line["standard_code"] for line in answer["lines"]} == {"SP-ADM-MEETING"}
     assert answer["summary"]["excess_amount"] == f"{sum(120 * (600 + n - 650) for n in range(51, 100)):.2f}"
+
+
+@pytest.mark.parametrize("shared_page", [50, 3])
+def test_kind_and_field_variants_rank_as_their_own_searches(seeded, monkeypatch, shared_page):
+    """One ranking of the words serves its kind and field variants, or the variant is searched itself."""
+    monkeypatch.setattr(describe, "SHARED_PAGE", shared_page)  # 3: the page fills, some variants search again
+    monkeypatch.setattr(describe, "PAGE", 2)
+    with _searches(seeded) as searches:
+        engine = EmbeddedEngine(searches.session.connection())
+        for words, field in [("元", None), ("元 公共服务标准", None), ("元 成本定额标准", "数字化"),
+                             ("元 财政支出标准", "一般行政"), ("元", "城市运维"), ("元 公共服务标准", "数字化")]:
+            line = {"description": words, "field": field}
+            wanted = searches.describe(line)
+            alone = engine.search(SearchQuery(
+                text=wanted.words, kind=wanted.kind, field=wanted.field, regions=("qingpu",),
+                statuses=tuple(sorted(IN_FORCE_STATUSES)), in_force_on=date(2025, 3, 1), page_size=2, with_facets=False))
+            assert [(h.id, h.score) for h in searches.hits(line)] == [(h.id, h.score) for h in alone.hits], line
