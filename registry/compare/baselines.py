@@ -75,14 +75,17 @@ class Baselines:
         heads: dict[int, tuple] = {}
         items: dict[int, list[ItemFacts]] = {}
         decode = self._decode
-        for version_id, *head, key, name, rule, unit, value, low, high, conditions, components in rows:
+        for row in rows:
+            version_id, key = row[0], row[7]
             if version_id not in heads:
-                heads[version_id] = head
+                heads[version_id] = row[1:7]
                 items[version_id] = []
             if key is not None:  # a version without items still answers (with no item to pick)
+                value, low, high = row[11:14]
                 items[version_id].append(ItemFacts(
-                    key, name, rule, unit, None if value is None else Decimal(value), None if low is None else Decimal(low),
-                    None if high is None else Decimal(high), decode(conditions) or {}, decode(components) or []))
+                    key, row[8], row[9], row[10], None if value is None else Decimal(value),
+                    None if low is None else Decimal(low), None if high is None else Decimal(high),
+                    decode(row[14]) or {}, decode(row[15]) or []))
         for version_id, head in heads.items():
             self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):

@@ -21,7 +21,7 @@ def cents(value: Decimal) -> str:
     return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per large proposal
 class ItemFacts:
     """What the comparison needs of a standard's item."""
 
