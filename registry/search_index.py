@@ -268,13 +268,14 @@ def reindex_cluster(db, link: outbox.ClusterLink, progress=None) -> tuple[str, i
     return index, count
 
 
-def prefetched(documents: Iterable[dict], depth: int = 2000) -> Iterator[dict]:
+def prefetched(documents: Iterable[dict], batch: int = 500, depth: int = 4) -> Iterator[dict]:
     """`documents`, read ahead in a thread of their own while the caller sends what it has.
 
     A reindex otherwise waits for the cluster and then for the database in turn; both
-    waits release the GIL, so they overlap. Order is kept (nothing depends on it: external
-    versions make any order safe). An error while reading is raised here; a consumer that
-    stops early stops the reader.
+    waits release the GIL, so they overlap. Batches, not single documents, change hands,
+    so the two threads rarely wake each other. Order is kept (nothing depends on it:
+    external versions make any order safe). An error while reading is raised here; a
+    consumer that stops early stops the reader.
     """
     ready: queue.Queue = queue.Queue(maxsize=depth)
     done, stop = object(), threading.Event()
@@ -289,14 +290,19 @@ def prefetched(documents: Iterable[dict], depth: int = 2000) -> Iterator[dict]:
         return False
 
     def read() -> None:
-        source = iter(documents)
+        source, chunk = iter(documents), []
         try:
             for document in source:
-                if not offer(document):
-                    return
-            offer(done)
+                chunk.append(document)
+                if len(chunk) == batch:
+                    if not offer(chunk):
+                        return
+                    chunk = []
+            if not chunk or offer(chunk):
+                offer(done)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
-            offer(exc)
+            if not chunk or offer(chunk):  # what was read before the error still goes first
+                offer(exc)
         finally:
             getattr(source, "close", lambda: None)()  # ends the reader's database session here
 
@@ -306,7 +312,7 @@ def prefetched(documents: Iterable[dict], depth: int = 2000) -> Iterator[dict]:
         while (item := ready.get()) is not done:
             if isinstance(item, BaseException):
                 raise item
-            yield item
+            yield from item
     finally:
         stop.set()
         reader.join()

@@ -10,7 +10,7 @@ from registry.search_index import prefetched
 
 def test_documents_come_through_in_order():
     documents = [{"id": f"d{n}"} for n in range(5000)]
-    assert list(prefetched(iter(documents), depth=7)) == documents
+    assert list(prefetched(iter(documents), batch=64, depth=3)) == documents
 
 
 def test_an_error_while_reading_is_raised_to_the_consumer():
@@ -38,7 +38,7 @@ def test_a_consumer_that_stops_early_stops_the_reader():
         finally:
             closed.set()  # the reader's session would end here
 
-    stream = prefetched(endless(), depth=3)
+    stream = prefetched(endless(), batch=4, depth=2)
     assert [next(stream)["id"] for _ in range(10)] == list(range(1, 11))
     stream.close()
     assert closed.wait(5)
