@@ -26,7 +26,7 @@ Measured, each --repeat times (median), on the explicit-code lines:
 
 and the description-only lines through the service (lines per second). After a warm-up of
 each path, gc.freeze() moves what the app loaded out of the collector's full passes, as
-wsgi.py does in the server. Targets: service
+each gunicorn worker does (registry/gunicorn_conf.py). Targets: service
 ≤ 3× floor, HTTP ≤ 10× floor, description lines ≥ 500/s. The service's verdicts and, for
 lines in the item's own unit, excess amounts (±0.01) are checked against the floor.
 """
@@ -185,7 +185,7 @@ def run(url: str, args: argparse.Namespace) -> str:
             return json.loads(response.data)
 
         service(explicit[:200]), service(described[:50]), http(), floor(db_engine, keyed[:200])  # warm caches, imports, jieba
-        gc.freeze()  # as wsgi.py does once the app is loaded: long-lived objects out of the collector's full passes
+        gc.freeze()  # as each gunicorn worker does once it has loaded the app (registry/gunicorn_conf.py)
         floor_s, frame = median_of(args.repeat, lambda: floor(db_engine, keyed))
         service_s, answer = median_of(args.repeat, lambda: service(explicit))
         http_s, over_http = median_of(args.repeat, http)
