@@ -86,15 +86,12 @@ def generate(url: str, standards: int, seed: int = 2025) -> dict[str, int]:
 def index_for_search(url: str) -> int:
     """Rebuild the embedded search index (a document per version) in one write unit of work.
 
-    The app's own rebuild_embedded writes it. On SQLite this connection gets a 256 MB page cache
-    first: with the default 2 MB the one big transaction spills pages over and over and takes
-    about four times longer (bench.search measures the rebuild with the app's settings).
+    The app's own rebuild_embedded writes it (on SQLite with the bigger page cache it sets
+    for that one transaction).
     """
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
         with get_db().write() as session:
-            if get_db().is_sqlite:
-                session.connection().exec_driver_sql("PRAGMA cache_size = -262144")
             written = search_index.rebuild_embedded(session)
         get_db().dispose()
     return written
