@@ -182,13 +182,17 @@ class EmbeddedEngine:
         if query.with_facets:
             ranked, total, facets = self._ranked_with_facets(source, clause, score, order, params)
         else:
-            ranked = self._rows(f"SELECT d.rid, d.code, d.version, {score} AS score FROM {source} WHERE {clause} "
+            ranked = self._rows(f"SELECT d.id, d.code, d.version, {score} AS score FROM {source} WHERE {clause} "
                                 f"ORDER BY {order} LIMIT :limit OFFSET :offset", params)
-            ranked = [(row.rid, row.score) for row in ranked]
-        stored = self._documents([rid for rid, _ in ranked])
+            ranked = [(row.id, row.score) for row in ranked]
+        # A second statement: on PostgreSQL (autocommit reads) a document may change in between.
+        # A replaced one comes back as it is now; one deleted meanwhile is left out.
+        stored = self._documents([id_ for id_, _ in ranked])
         hits = []
-        for rid, value in ranked:
-            document = stored[rid]
+        for id_, value in ranked:
+            document = stored.get(id_)
+            if document is None:
+                continue
             marks = highlights(document, query.groups) if query.with_facets else {}
             hits.append(Hit(document["id"], round(float(value), 6), document, marks))
         if not query.with_facets:
@@ -196,7 +200,7 @@ class EmbeddedEngine:
         return SearchResult(total, hits, facets, self.name)
 
     def _ranked_with_facets(self, source: str, clause: str, score: str, order: str, params: dict):
-        """One page of (rid, score), the total and every facet, matching and scoring once.
+        """One page of (id, score), the total and every facet, matching and scoring once.
 
         The matches are materialised once; the page reads them, and so does one grouped pass
         by facet key, whose few rows are then summed per facet value in the database.
@@ -204,13 +208,13 @@ class EmbeddedEngine:
         per_facet = " UNION ALL ".join(
             f"SELECT 1, '{name}', {name}, CAST(sum(n) AS BIGINT), NULL FROM g GROUP BY {name}" for name in FACETS)
         rows = self._rows(
-            f"WITH m AS MATERIALIZED (SELECT d.rid, d.code, d.version, d.facet_key, {score} AS score "
+            f"WITH m AS MATERIALIZED (SELECT d.id, d.code, d.version, d.facet_key, {score} AS score "
             f"FROM {source} WHERE {clause}), "
             f"g AS MATERIALIZED (SELECT {', '.join('f.' + name for name in FACETS)}, c.n FROM "
             f"(SELECT facet_key, count(*) AS n FROM m GROUP BY facet_key) c JOIN {FACET_KEYS} f ON f.facet_key = c.facet_key) "
-            f"SELECT * FROM (SELECT 0 AS part, NULL AS facet, NULL AS value, rid AS n, score FROM m "
+            f"SELECT * FROM (SELECT 0 AS part, NULL AS facet, id AS value, CAST(NULL AS BIGINT) AS n, score FROM m "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset) AS page UNION ALL {per_facet}", params)
-        ranked = [(row.n, row.score) for row in rows if row.part == 0]
+        ranked = [(row.value, row.score) for row in rows if row.part == 0]
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         for row in rows:
             if row.part == 1:
@@ -219,11 +223,12 @@ class EmbeddedEngine:
         ordered = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0] or ""))) for name, values in facets.items()}
         return ranked, total, ordered
 
-    def _documents(self, rids: list[int]) -> dict[int, dict]:
-        if not rids:
+    def _documents(self, ids: list[str]) -> dict[str, dict]:
+        if not ids:
             return {}
-        rows = self._rows(f"SELECT rid, document FROM {STORED} WHERE rid IN :rids", {"rids": rids})
-        return {r.rid: _loaded(r.document) for r in rows}
+        rows = self._rows(f"SELECT d.id, s.document FROM search_documents d JOIN {STORED} s ON s.rid = d.rid "
+                          "WHERE d.id IN :ids", {"ids": ids})
+        return {r.id: _loaded(r.document) for r in rows}
 
     def stored(self, batch: int = 1000) -> Iterator[dict]:
         """Every indexed document, tokens included, in index order, read in batches."""
@@ -253,8 +258,6 @@ class EmbeddedEngine:
             if name in params:
                 # Typed: an empty list renders as an empty set PostgreSQL must still compare with text.
                 statement = statement.bindparams(bindparam(name, expanding=True, type_=String))
-        if "rids" in params:
-            statement = statement.bindparams(bindparam("rids", expanding=True))
         return statement
 
     def _scalar(self, sql: str, params: dict):
