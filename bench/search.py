@@ -42,7 +42,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
-from bench.cli import RESULTS, parser_for, run_each_database
+from bench.cli import RESULTS, figure, parser_for, run_each_database
 from bench.datagen import generate
 from registry import create_app, outbox, search_index
 from registry.actor import Actor
@@ -172,6 +172,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         _profile(app, link, dialect)
     ratio = (b["reindex_docs"] / b["reindex_s"]) / (b["raw_docs"] / b["raw_s"])
     parts = b["documents_s"] + b["segment_s"] + b["raw_s"]
+    figure("reindex / raw bulk", ratio * 100, "%", target=50, better="higher")
     engine_rows, api_rows, agree = result
     return "\n".join([
         f"### Search on {dialect} and OpenSearch {link.engine().cluster.version}",
@@ -261,6 +262,10 @@ def queries(app, cluster_app, link, args) -> tuple[list[str], list[str], str]:
 def _rows(label: str, times: dict[str, list[float]], target: bool = True) -> list[str]:
     (e50, e95), (o50, o95) = p50_p95(times["embedded"]), p50_p95(times["opensearch"])
     met = ("yes" if e95 <= o95 else "**no**") if target else ""
+    if target:
+        figure("embedded/OpenSearch p50", e50 / o50, "×", better="lower")
+        figure("embedded/OpenSearch p95", e95 / o95, "×", target=1, better="lower", gate=False)
+        figure("embedded p95", e95, "ms")
     return [f"| embedded, {label} | {e50:.2f} | {e95:.2f} | {e50 / o50:.2f}× | {e95 / o95:.2f}× | {met} |",
             f"| OpenSearch, {label} | {o50:.2f} | {o95:.2f} | | | |"]
 
