@@ -57,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="run nothing: build the report from the figures the last runs left in bench/results/")
     args = parser.parse_args(argv)
+    if args.quick:  # reduced-size figures never overwrite the full-size ones the README table is built from
+        cli.RESULTS = cli.RESULTS / "quick"
     chosen = args.only.split(",") if args.only else list(BENCHMARKS)
     unknown = set(chosen) - set(BENCHMARKS)
     if unknown:
@@ -115,7 +117,7 @@ def _unit(unit: str) -> str:
 
 
 def write_report(chosen: list[str], summary: str, failed: list[str], quick: bool) -> None:
-    cli.RESULTS.mkdir(exist_ok=True)
+    cli.RESULTS.mkdir(parents=True, exist_ok=True)
     parts = [f"# Benchmark report ({'quick, reduced sizes' if quick else 'full size'})", "",
              f"Load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs at the end.", "", summary, ""]
     if failed:

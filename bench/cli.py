@@ -69,7 +69,7 @@ def run_each_database(name: str, parser: argparse.ArgumentParser, run: Callable[
     for url in args.database_url or []:
         if (make_url(url).database or "").endswith("_test"):
             parser.error(f"refusing to drop the tables of a test database: {url}")
-    RESULTS.mkdir(exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="registry-bench-") as scratch:
         for url in args.database_url or [f"sqlite:///{scratch}/bench.sqlite3"]:
             database = make_url(url).get_backend_name()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite and on a real PostgreSQL server (installed and started by
 # scripts/postgres.sh), with the search contract also on a real OpenSearch node (started by
-# scripts/opensearch/start.sh). Extra arguments go to pytest. With CI=true a missing service fails the run.
+# scripts/opensearch/start.sh), then (under CI=true) the benchmark gate. Extra arguments go to pytest.
+# With CI=true a missing service fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,10 @@ if [ -z "${REGISTRY_TEST_OPENSEARCH_URL:-}" ]; then
   fi
 fi
 
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+
+# The performance gate (CI, or BENCH_GATE=true): every benchmark at reduced size; a ratio more than 2×
+# worse than bench/baseline-quick.json, zero errors missed under load, or a broken benchmark fails the run.
+if [ "${BENCH_GATE:-${CI:-false}}" = true ]; then
+  .venv/bin/python -m bench --quick --check bench/baseline-quick.json
+fi
