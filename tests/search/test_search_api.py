@@ -103,3 +103,17 @@ def test_bad_search_arguments(client):
     assert client.get(URL, query_string={"q": "x" * 201}).status_code == 422
     odd = client.get(URL, query_string={"q": "\"' OR 1=1 -- ) ( * : &|!"})
     assert odd.status_code == 200
+
+
+def test_a_synonym_never_widens_to_a_single_character(seeded, client):
+    """授课费 was once missing from the dictionary: segmented to 授课 + 费, its synonym group let 费
+    alone match almost every standard (every 会议费, 住宿费 …). Now it finds the lecture fees only."""
+    for query in ("授课费", "讲课费", "师资费"):
+        codes = _codes(client, q=query, page_size=100)
+        assert codes and codes[0] == "SP-ADM-LECTURE", (query, codes)
+        assert "SP-ADM-MEETING" not in codes and "SP-ADM-LODGING-SH" not in codes, (query, codes)
+
+
+def test_document_number_words_are_not_required(seeded, client):
+    """第 and 号 around a number carry nothing: the number and the words find the standard."""
+    assert _codes(client, q="第58号 会议费") == _codes(client, q="58 会议费")
