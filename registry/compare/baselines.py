@@ -46,7 +46,7 @@ class Baselines:
         self.session, self.as_of = session, as_of
         self.found: dict[str, Baseline] = {}
         self.missing: dict[str, str] = {}
-        self._decoded: dict[str, object] = {}  # JSON text → value: conditions and components repeat a lot
+        self._decoded: dict[str, object] = {}  # JSON text → value, shared: conditions and components repeat a lot, items only read them
 
     def load(self, codes: set[str]) -> None:
         wanted = sorted(c for c in codes if c not in self.found and c not in self.missing)
@@ -74,30 +74,29 @@ class Baselines:
         ).all()  # one fetch: row by row costs more than the rows
         heads: dict[int, tuple] = {}
         items: dict[int, list[ItemFacts]] = {}
-        decode = self._decode
-        for row in rows:
-            version_id, key = row[0], row[7]
-            if version_id not in heads:
-                heads[version_id] = row[1:7]
-                items[version_id] = []
+        decoded = self._decoded
+        numbers: dict[str | None, Decimal | None] = {None: None}  # amount text → Decimal (immutable, shared)
+        current, listed = None, None
+        for version_id, *head, key, name, rule, unit, value, low, high, conditions, components in rows:
+            if version_id != current:  # rows come ordered by version
+                current = version_id
+                heads[version_id] = head
+                items[version_id] = listed = []
             if key is not None:  # a version without items still answers (with no item to pick)
-                value, low, high = row[11:14]
-                items[version_id].append(ItemFacts(
-                    key, row[8], row[9], row[10], None if value is None else Decimal(value),
-                    None if low is None else Decimal(low), None if high is None else Decimal(high),
-                    decode(row[14]) or {}, decode(row[15]) or []))
+                for text in (value, low, high):
+                    if text not in numbers:
+                        numbers[text] = Decimal(text)
+                for text in (conditions, components):
+                    if text is not None and text not in decoded:
+                        decoded[text] = json.loads(text)
+                listed.append(ItemFacts(
+                    key, name, rule, unit, numbers[value], numbers[low], numbers[high],
+                    (conditions is not None and decoded[conditions]) or {},
+                    (components is not None and decoded[components]) or []))
         for version_id, head in heads.items():
             self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):
             self.missing[code] = self._why_missing(code)
-
-    def _decode(self, text: str | None):
-        """Shared decoded values: items only read their conditions and components."""
-        if text is None:
-            return None
-        if text not in self._decoded:
-            self._decoded[text] = json.loads(text)
-        return self._decoded[text]
 
     def _why_missing(self, code: str) -> str:
         standard = self.session.scalars(select(Standard).where(Standard.code == code)).first()

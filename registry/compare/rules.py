@@ -154,13 +154,21 @@ def _limits(line: dict, item: ItemFacts, line_unit: units.Unit):
         return Outcome("unit_mismatch", message=str(exc))
     if not item_unit.compatible(line_unit):
         return Outcome("unit_mismatch", message=f"单位不兼容：申报为 {line['unit']}，标准“{item.name}”为 {item.unit}")
-    convert = lambda v: None if v is None else item_unit.to(line_unit, v)  # noqa: E731
-    low, high = {
-        "ceiling": (None, item.max), "floor": (item.min, None), "range": (item.min, item.max),
-        "fixed": (item.value, item.value), "target": (item.value, None),
-    }[item.rule]
+    rule = item.rule
+    if rule == "ceiling":
+        low, high = None, item.max
+    elif rule == "floor":
+        low, high = item.min, None
+    elif rule == "range":
+        low, high = item.min, item.max
+    elif rule == "fixed":
+        low, high = item.value, item.value
+    elif rule == "target":
+        low, high = item.value, None
+    else:
+        raise KeyError(rule)
     note = "" if item.unit == line["unit"] else f"标准单位 {item.unit} 已换算为 {line['unit']}"
-    return convert(low), convert(high), note
+    return (None if low is None else item_unit.to(line_unit, low)), (None if high is None else item_unit.to(line_unit, high)), note
 
 
 def _verdict(price: Decimal, low, high, tolerance_pct: Decimal, item: ItemFacts, unit: str) -> Outcome:
@@ -180,6 +188,8 @@ def _verdict(price: Decimal, low, high, tolerance_pct: Decimal, item: ItemFacts,
 
 def _components(given: dict, item: ItemFacts, line_unit: units.Unit) -> list[dict]:
     """Each itemised part the line states, against the standard's part (report only)."""
+    if not given:
+        return []
     limits = {c["name"]: Decimal(c["value"]) for c in item.components}
     try:
         factor = units.parse(item.unit).factor / line_unit.factor
