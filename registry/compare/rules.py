@@ -45,7 +45,7 @@ class DurationRule:
     half_day: bool = False
 
 
-@dataclass
+@dataclass(slots=True)  # one per line
 class Outcome:
     verdict: str
     limit_min: Decimal | None = None

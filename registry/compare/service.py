@@ -48,7 +48,8 @@ def _collector_paused():
     decimals, answer dicts), none of them in reference cycles, yet they set off hundreds of
     collector passes, full ones included: a fifth of the time. What cycles the request leaves
     are collected once it is done. Workers run one request at a time (gunicorn sync workers);
-    a collector someone else turned off stays off.
+    a collector someone else turned off stays off (under a threaded server, a request that
+    finishes turns it back on while another may still run: that one just collects again).
     """
     if not gc.isenabled():
         yield
@@ -82,10 +83,8 @@ def _compare(session: Session, request: dict) -> dict:
         "tolerance_pct": str(context.tolerance),
         "summary": _summary(results),
         "lines": [r["output"] if "output" in r else r for r in results],
-        "versions_used": sorted(
-            ({"code": c, "version": v} for c, v in {(r["output"]["standard_code"], r["output"]["version"])
-                                                     for r in results if r.get("output", {}).get("version")}),
-            key=lambda x: (x["code"], x["version"])),
+        "versions_used": [{"code": c, "version": v} for c, v in sorted(  # distinct pairs: sorted as the dicts would be
+            {(r["output"]["standard_code"], r["output"]["version"]) for r in results if r.get("output", {}).get("version")})],
     }
 
 
