@@ -123,7 +123,7 @@ def request_pool(url: str, rng: random.Random, reader: str, admin: str, size: in
     def write() -> dict:
         category = rng.choice(categories)
         body = {"code": "LOAD-{{N}}", "kind": rng.choice(["service", "cost_quota", "spending"]),
-                "field": category.split(".")[0], "category": category, "title": f"压测标准 {{{{N}}}}",
+                "field": category.split(".")[0], "category": category, "title": "压测标准 {{N}}",
                 "region": rng.choice(regions), "department": rng.choice(departments),
                 "basis": {"issuer": "青浦区财政局", "doc_no": "青财测〔2026〕1号"}, "effective_from": "2026-01-01",
                 "items": [{"key": "main", "name": "综合定额", "rule": "ceiling", "unit": "元/人·天", "max": "650"}]}

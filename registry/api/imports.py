@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 from urllib.parse import quote
 
-from flask import request, send_file
+from flask import send_file
 from flask.views import MethodView
 from werkzeug.datastructures import CombinedMultiDict
 

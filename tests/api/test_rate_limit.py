@@ -46,10 +46,7 @@ def test_address_table_is_bounded():
 
 @pytest.fixture
 def strict_app(app):
-    app.config.update(AUTH_FAILURE_LIMIT=3)
-    from registry.ratelimit import FailedAuthLimiter
-
-    app.extensions["auth_limiter"] = FailedAuthLimiter(3, 60)
+    app.extensions["auth_limiter"] = FailedAuthLimiter(3, 60)  # what AUTH_FAILURE_LIMIT=3 builds at start
     return app
 
 
