@@ -59,40 +59,42 @@ class Baselines:
         return self.found.get(code)
 
     def _load(self, codes: list[str]) -> None:
-        """One select of the versions in force and their items, in item order."""
+        """Two selects: the versions in force, then their items in item order.
+
+        Not one join: each standard's heading would come back once per item, and reading rows
+        out of the database costs more than finding them (a third of the time saved on SQLite).
+        """
         connection = self.session.connection()  # Core: no ORM result machinery on the hot path
-        rows = connection.execute(
+        dialect = connection.dialect.name
+        heads = {version_id: head for version_id, *head in connection.execute(
             select(Version.id, Standard.code, Standard.title, Standard.category_id, Region.code, Version.number,
-                   Version.doc_no, Item.key, Item.name, type_coerce(Item.rule, String), Item.unit,
-                   *(type_coerce(amount, String) for amount in (Item.value, Item.min, Item.max)),  # Decimal below
-                   cast(Item.conditions, Text), cast(Item.components, Text))
+                   Version.doc_no)
             .join(Version, Version.standard_id == Standard.id)
             .join(Region, Region.id == Standard.region_id)
-            .outerjoin(Item, Item.version_id == Version.id)
-            .where(_among(Standard.code, codes, connection.dialect.name), in_force_on(self.as_of))
-            .order_by(Version.id, Item.position)
-        ).all()  # one fetch: row by row costs more than the rows
-        heads: dict[int, tuple] = {}
-        items: dict[int, list[ItemFacts]] = {}
+            .where(_among(Standard.code, codes, dialect), in_force_on(self.as_of))
+        ).all()}  # one fetch: row by row costs more than the rows
+        items: dict[int, list[ItemFacts]] = {version_id: [] for version_id in heads}  # a version without items still answers
+        rows = connection.execute(
+            select(Item.version_id, Item.key, Item.name, type_coerce(Item.rule, String), Item.unit,
+                   *(type_coerce(amount, String) for amount in (Item.value, Item.min, Item.max)),  # Decimal below
+                   cast(Item.conditions, Text), cast(Item.components, Text))
+            .where(_among(Item.version_id, list(heads), dialect))
+            .order_by(Item.version_id, Item.position)
+        ).all() if heads else []
         decoded = self._decoded
         numbers: dict[str | None, Decimal | None] = {None: None}  # amount text → Decimal (immutable, shared)
         current, listed = None, None
-        for version_id, *head, key, name, rule, unit, value, low, high, conditions, components in rows:
+        for version_id, key, name, rule, unit, value, low, high, conditions, components in rows:
             if version_id != current:  # rows come ordered by version
-                current = version_id
-                heads[version_id] = head
-                items[version_id] = listed = []
-            if key is not None:  # a version without items still answers (with no item to pick)
-                for text in (value, low, high):
-                    if text not in numbers:
-                        numbers[text] = Decimal(text)
-                for text in (conditions, components):
-                    if text is not None and text not in decoded:
-                        decoded[text] = json.loads(text)
-                listed.append(ItemFacts(
-                    key, name, rule, unit, numbers[value], numbers[low], numbers[high],
-                    (conditions is not None and decoded[conditions]) or {},
-                    (components is not None and decoded[components]) or []))
+                current, listed = version_id, items[version_id]
+            for text in (value, low, high):
+                if text not in numbers:
+                    numbers[text] = Decimal(text)
+            for text in (conditions, components):
+                if text not in decoded:
+                    decoded[text] = json.loads(text)
+            listed.append(ItemFacts(key, name, rule, unit, numbers[value], numbers[low], numbers[high],
+                                    decoded[conditions] or {}, decoded[components] or []))
         for version_id, head in heads.items():
             self.found[head[0]] = Baseline(*head, items[version_id])
         for code in set(codes) - set(self.found):
@@ -106,9 +108,9 @@ class Baselines:
         return explain_not_in_force(code, versions, self.as_of)
 
 
-def _among(column, codes: list[str], dialect: str) -> ColumnElement[bool]:
-    """`column` is one of `codes`, as one bound value whatever their number (no IN list to chunk)."""
+def _among(column, values: list, dialect: str) -> ColumnElement[bool]:
+    """`column` is one of `values`, as one bound value whatever their number (no IN list to chunk)."""
     if dialect == "postgresql":
-        return column == any_(bindparam("codes", codes, type_=ARRAY(String)))
-    listed = select(literal_column("value")).select_from(func.json_each(json.dumps(codes, ensure_ascii=False)))
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    listed = select(literal_column("value")).select_from(func.json_each(json.dumps(values, ensure_ascii=False)))
     return column.in_(listed)
