@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/opensearch/ and scripts/elasticsearch/ (sourced, not run): start and stop one
 # single-node search server built from Maven Central jars (listed in $NODE_DIR/pom.xml) and a small Java
 # launcher, with Java 17. The caller sets, before sourcing:
@@ -92,7 +93,7 @@ node_resolve_jars() {
   echo "$stamp" > "$LIB.tmp/.resolved"
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
-  log "resolved $(ls "$LIB"/*.jar | wc -l) jars in $((SECONDS - started)) s"
+  log "resolved $(find "$LIB" -name '*.jar' | wc -l) jars in $((SECONDS - started)) s"
 }
 
 # The launcher is compiled once (cached by its hash and the jars'); that saves ~3 s per start over Java's

@@ -27,7 +27,7 @@ NODE_HEAP=${OPENSEARCH_HEAP:-512m}
 NODE_TIMEOUT=${OPENSEARCH_START_TIMEOUT:-120}
 NODE_HELP_LINES=14
 NODE_EXTRA_SETTINGS=${OPENSEARCH_EXTRA_SETTINGS:-}
-# shellcheck source=../lib/java-node.sh
+# shellcheck source-path=SCRIPTDIR source=../lib/java-node.sh
 . "$NODE_DIR/../lib/java-node.sh"
 
 # Does an OpenSearch node answer on $URL?

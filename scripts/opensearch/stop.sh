@@ -14,7 +14,7 @@ NODE_HOME=${OPENSEARCH_HOME:-$HOME/.cache/standards-registry/opensearch-$OPENSEA
 NODE_MAIN=EmbeddedOpenSearch
 NODE_STOP_TIMEOUT=${OPENSEARCH_STOP_TIMEOUT:-60}
 NODE_HELP_LINES=6
-# shellcheck source=../lib/java-node.sh
+# shellcheck source-path=SCRIPTDIR source=../lib/java-node.sh
 . "$NODE_DIR/../lib/java-node.sh"
 
 node_answers() { curl -s -m 3 "$URL/" 2>/dev/null | grep -q '"distribution" *: *"opensearch"'; }
