@@ -17,12 +17,12 @@ from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, to
 log = logging.getLogger(__name__)
 
 KEYWORDS = ("id", "code", "kind", "field", "category", "category_path", "region", "status")
-SETTINGS = {
-    "number_of_shards": 1,
-    "number_of_replicas": 0,
-    # The project segments the text: the cluster only splits on the spaces it put there.
-    "analysis": {"analyzer": {"tokens": {"type": "custom", "tokenizer": "whitespace", "filter": ["lowercase"]}}},
-}
+SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0}
+# The project segments the text and lower-cases every token (search/text.py), for the documents and the
+# queries alike: the cluster only splits on the spaces it put there. The built-in `whitespace` analyzer does
+# exactly that on every Elasticsearch and OpenSearch, with or without the analysis-common module (which holds
+# the whitespace *tokenizer* that a custom analyzer would need).
+TOKENS = {"type": "text", "analyzer": "whitespace"}
 MAPPINGS = {
     "dynamic": False,
     "properties": {
@@ -31,8 +31,8 @@ MAPPINGS = {
         "seq": {"type": "long"},
         "effective_from": {"type": "date", "format": "strict_date"},
         "effective_to": {"type": "date", "format": "strict_date"},
-        "title_tokens": {"type": "text", "analyzer": "tokens"},
-        "body_tokens": {"type": "text", "analyzer": "tokens"},
+        "title_tokens": TOKENS,
+        "body_tokens": TOKENS,
         "document": {"type": "object", "enabled": False},
     },
 }

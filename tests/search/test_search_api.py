@@ -79,6 +79,17 @@ def test_the_index_is_never_stale(client):
     assert [(h["code"], h["status"]) for h in in_force["hits"]] == [("CQ-TEST-PARK", "confirmed")]
 
 
+def test_latin_words_match_whatever_their_case(client):
+    """Tokens are lower-cased by the project for every engine; the clusters' mapping only splits on spaces."""
+    body = standard_payload(code="SP-TEST-CASE", title="OA系统 Office 软件运维测试标准")
+    assert client.post("/api/v1/standards", json=body).status_code == 201
+    for query in ("office", "OFFICE", "Office", "oa系统", "OA 系统"):
+        hits = client.get(URL, query_string={"q": query, "status": "draft"}).json["hits"]
+        assert [h["code"] for h in hits] == ["SP-TEST-CASE"], query
+    hit = client.get(URL, query_string={"q": "OFFICE", "status": "draft"}).json["hits"][0]
+    assert "<em>Office</em>" in hit["highlight"]["title"]
+
+
 def _other_reviewer(client) -> dict:
     token = client.post("/api/v1/tokens", json={"name": "另一审核员", "role": "reviewer"}).json["token"]
     return {"Authorization": f"Bearer {token}"}

@@ -16,3 +16,10 @@ def test_index_tokens_line_by_line_equal_the_whole_text():
     assert text.index_tokens(body) == text.index_tokens(body)  # a cached line comes back the same
     assert {"绿化", "养护", "绿化养护", "会议费"} <= set(text.index_tokens(body))
     assert text.index_tokens("") == [] and text.index_tokens(None) == []
+
+
+def test_tokens_are_lower_case_on_both_sides():
+    """The clusters' mapping (search/cluster.py) has no lowercase filter: documents and queries arrive lower-cased."""
+    assert text.index_tokens("OA系统 Office\nIT运维") == ["oa", "系统", "office", "it", "运维"]
+    groups = text.query_groups("OFFICE OA系统 IT运维")
+    assert groups and all(token == token.lower() for group in groups for token in group)
