@@ -199,8 +199,7 @@ class ClusterEngine:
             sent, errors = self.cluster.bulk(actions, refresh=refresh, chunk_size=500)
         except Exception as exc:  # noqa: BLE001
             raise _unavailable(exc) from exc
-        # 409: the cluster already holds this or a newer version — exactly what external versions are for.
-        real = [e for e in errors if next(iter(e.values())).get("status") != 409]
+        real = [e for e in errors if not _harmless(e)]
         if real:
             raise RuntimeError(f"search cluster refused {len(real)} documents, first: {real[0]}")
         return sent
@@ -234,6 +233,16 @@ def _filters(query: SearchQuery) -> list[dict]:
         filters.append({"bool": {"should": [{"bool": {"must_not": {"exists": {"field": "effective_to"}}}},
                                             {"range": {"effective_to": {"gt": day}}}], "minimum_should_match": 1}})
     return filters
+
+
+def _harmless(error: dict) -> bool:
+    """A bulk item that failed as retries and out-of-order sends are meant to fail.
+
+    409: the cluster already holds this or a newer version (what external versions are for);
+    404 on a delete: the document is already gone (a repeated delete, or one that was never indexed).
+    """
+    ((operation, item),) = error.items()
+    return item.get("status") == 409 or (operation == "delete" and item.get("status") == 404)
 
 
 def _unavailable(exc: Exception) -> Exception:

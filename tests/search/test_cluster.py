@@ -50,6 +50,18 @@ def test_an_older_document_never_replaces_a_newer_one(app, client):
     assert engine.versions()["SP-TEST-MEETING/v1"] == newest
 
 
+def test_deletes_honour_external_versions_and_repeat_harmlessly(app, client):
+    client.post("/api/v1/standards", json=standard_payload())
+    engine = _link(app).engine()
+    seq = engine.versions()["SP-TEST-MEETING/v1"]
+    engine.delete(["SP-TEST-MEETING/v1"], seq=seq - 1, refresh=True)  # older than the document: ignored
+    assert engine.versions() == {"SP-TEST-MEETING/v1": seq}
+    engine.delete(["SP-TEST-MEETING/v1", "SP-NEVER-INDEXED/v1"], seq=seq + 1, refresh=True)
+    assert engine.versions() == {}
+    engine.delete(["SP-TEST-MEETING/v1"], seq=seq + 2, refresh=True)  # already gone: no error
+    assert engine.versions() == {}
+
+
 def test_reindex_builds_a_new_index_and_swaps_the_alias(seeded, client):
     link = _link(seeded)
     engine = link.engine()
