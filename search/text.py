@@ -51,15 +51,17 @@ def query_groups(query: str) -> list[list[str]]:
     """One group per query word; a document must match some token of every group.
 
     A group holds the word, its synonyms and the dictionary sub-words of each, so that
-    "住宿" finds 住宿费 and "电脑" finds 计算机.
+    "住宿" finds 住宿费 and "电脑" finds 计算机. A sub-word that is a stopword is left out
+    (服务标准 → 服务标准, 服务; not 标准): as an alternative it would match almost every document.
     """
     groups: list[list[str]] = []
     words = [w for w in _jieba().cut(query or "") if _is_word(w)]
-    for word in (w for w in words if w.lower() not in stopwords()):  # a query of stopwords only lists by filters
+    ignored = stopwords()
+    for word in (w for w in words if w.lower() not in ignored):  # a query of stopwords only lists by filters
         variants = [word.lower(), *synonyms().get(word.lower(), ())]
         group: list[str] = []
         for variant in variants:
-            for token in [variant, *index_tokens(variant)]:
+            for token in [variant, *(t for t in index_tokens(variant) if t not in ignored)]:
                 if token not in group:
                     group.append(token)
         if group not in groups:

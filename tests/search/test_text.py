@@ -23,3 +23,11 @@ def test_tokens_are_lower_case_on_both_sides():
     assert text.index_tokens("OA系统 Office\nIT运维") == ["oa", "系统", "office", "it", "运维"]
     groups = text.query_groups("OFFICE OA系统 IT运维")
     assert groups and all(token == token.lower() for group in groups for token in group)
+
+
+def test_a_stopword_is_no_alternative_inside_a_group():
+    """服务标准's sub-word 标准 would make the group match nearly every standard."""
+    assert text.query_groups("公共服务标准") == [["公共"], ["服务标准", "服务"]]
+    assert text.query_groups("财政支出标准") == [["财政"], ["支出标准", "支出"]]
+    assert text.query_groups("标准") == []  # a stopword alone is still no query
+    assert text.query_groups("会议费") == [["会议费", "会议"]]  # other sub-words stay
