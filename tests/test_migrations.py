@@ -26,7 +26,7 @@ def _ours(obj, name, type_, reflected, compare_to) -> bool:
 
 def test_health_reports_database_and_revision(client):
     body = client.get("/health").json
-    assert body["status"] == "ok" and body["schema_revision"] == migrations.head() == "0007"
+    assert body["status"] == "ok" and body["schema_revision"] == migrations.head() == "0008"
     assert body["database"] in {"sqlite", "postgresql"}
 
 
@@ -58,3 +58,20 @@ def test_upgrading_a_registry_that_holds_data(tmp_path):
         with db.write() as session:
             seed(session)
         db.dispose()
+
+
+def test_postgresql_searches_by_filters_on_a_covering_index(app):
+    """0008: on PostgreSQL a search by filters alone must not read the rows' tsvectors."""
+    from sqlalchemy import inspect
+
+    with app.app_context():
+        engine = get_db().engine
+    indexes = {index["name"] for index in inspect(engine).get_indexes("search_documents")}
+    if engine.dialect.name == "postgresql":
+        assert "ix_search_documents_filters" in indexes
+        with engine.connect() as conn:  # every filter, facet and ordering column is in it
+            definition = conn.execute(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_documents_filters'")).scalar()
+        for column in ("status", "effective_from", "effective_to", "kind", "field", "region", "facet_key", "code", "version", "id"):
+            assert column in definition
+    else:
+        assert "ix_search_documents_filters" not in indexes  # SQLite's rows are narrow already
