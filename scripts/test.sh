@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite and on a real PostgreSQL server (installed and started by
-# scripts/postgres.sh), with the search contract also on a real OpenSearch node (started by
-# scripts/opensearch/start.sh), then (under CI=true) the benchmark gate. Extra arguments go to pytest.
+# scripts/postgres.sh), with the search contract also on a real OpenSearch node and a real Elasticsearch
+# node (started by scripts/opensearch/start.sh and scripts/elasticsearch/start.sh), then (under CI=true)
+# the benchmark gate. Extra arguments go to pytest.
 # With CI=true a missing service fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,14 @@ if [ -z "${REGISTRY_TEST_OPENSEARCH_URL:-}" ]; then
     export REGISTRY_TEST_OPENSEARCH_URL=$url
   else
     echo "warning: could not start OpenSearch; its tests will be skipped (and fail under CI=true)" >&2
+  fi
+fi
+
+if [ -z "${REGISTRY_TEST_ELASTICSEARCH_URL:-}" ]; then
+  if url=$(scripts/elasticsearch/start.sh | tail -n 1); then
+    export REGISTRY_TEST_ELASTICSEARCH_URL=$url
+  else
+    echo "warning: could not start Elasticsearch; its tests will be skipped (and fail under CI=true)" >&2
   fi
 fi
 

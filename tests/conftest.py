@@ -76,13 +76,33 @@ def opensearch_url() -> str:
     return url
 
 
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    url = os.environ.get("REGISTRY_TEST_ELASTICSEARCH_URL")
+    if not url:
+        require_service("Elasticsearch not configured: run "
+                        "`export REGISTRY_TEST_ELASTICSEARCH_URL=$(scripts/elasticsearch/start.sh | tail -1)`")
+    return url
+
+
+# Backends that are SQLite plus a real search cluster (tests/search runs on them): backend → its URL fixture.
+CLUSTERS = {"opensearch": "opensearch_url", "elasticsearch": "elasticsearch_url"}
+
+
+@pytest.fixture
+def cluster_url(backend, request) -> str:
+    """The URL of the cluster a cluster backend runs on."""
+    return request.getfixturevalue(CLUSTERS[backend])
+
+
 @pytest.fixture
 def app(backend, database_urls, request):
-    """The app on a clean database; backend "opensearch" is SQLite plus a real OpenSearch node."""
+    """The app on a clean database; backends "opensearch" and "elasticsearch" are SQLite plus a real node."""
     config = {"TESTING": True}
-    if backend == "opensearch":
-        config |= {"SEARCH_URL": request.getfixturevalue("opensearch_url"), "SEARCH_INDEX": f"test-{uuid.uuid4().hex[:12]}"}
-    url = database_urls["sqlite" if backend == "opensearch" else backend]
+    if backend in CLUSTERS:
+        config |= {"SEARCH_URL": request.getfixturevalue(CLUSTERS[backend]),
+                   "SEARCH_INDEX": f"test-{uuid.uuid4().hex[:12]}"}
+    url = database_urls["sqlite" if backend in CLUSTERS else backend]
     if url is None:
         require_service("PostgreSQL not configured: run `export REGISTRY_TEST_POSTGRES_URL=$(scripts/postgres.sh | tail -1)`")
     if url not in _prepared:
@@ -95,7 +115,7 @@ def app(backend, database_urls, request):
     with db.write() as session:
         load_taxonomy(session, _taxonomy())
     yield app
-    if backend == "opensearch":
+    if backend in CLUSTERS:
         _drop_cluster_index(app)
     db.dispose()
 

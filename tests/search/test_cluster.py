@@ -1,4 +1,4 @@
-"""The OpenSearch engine's own duties: outbox, external versions, zero-downtime reindex, outages."""
+"""The cluster engine's own duties, on OpenSearch and Elasticsearch: outbox, external versions, reindex, outages."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +10,7 @@ from registry.models import OutboxEntry
 from search.embedded import EmbeddedEngine
 from tests.factories import standard_payload
 
-pytestmark = pytest.mark.parametrize("backend", ["opensearch"])
+pytestmark = pytest.mark.parametrize("backend", ["opensearch", "elasticsearch"])
 
 
 def _link(app):
@@ -28,13 +28,13 @@ def _pending(app) -> int:
         return session.scalar(select(func.count()).select_from(OutboxEntry).where(OutboxEntry.sent_at.is_(None)))
 
 
-def test_changes_reach_the_cluster_through_the_outbox(app, client):
+def test_changes_reach_the_cluster_through_the_outbox(app, client, backend):
     assert client.post("/api/v1/standards", json=standard_payload()).status_code == 201
     assert _pending(app) == 0  # relayed right after the commit
     cluster = _link(app).engine().versions()
     assert cluster == _database_versions(app) == {"SP-TEST-MEETING/v1": cluster["SP-TEST-MEETING/v1"]}
     health = client.get("/health").json["search"]
-    assert (health["engine"], health["state"], health["outbox"]["pending"]) == ("opensearch", "green", 0)
+    assert (health["engine"], health["state"], health["outbox"]["pending"]) == (backend, "green", 0)
 
 
 def test_an_older_document_never_replaces_a_newer_one(app, client):
@@ -97,7 +97,7 @@ def get_db_of(app):
         return get_db()
 
 
-def test_an_unreachable_cluster_loses_nothing(app, client, opensearch_url):
+def test_an_unreachable_cluster_loses_nothing(app, client, cluster_url):
     link = _link(app)
     link.url, link._engine = "http://127.0.0.1:9", None  # nothing listens there
     assert client.post("/api/v1/standards", json=standard_payload()).status_code == 201  # writes go on
@@ -110,7 +110,7 @@ def test_an_unreachable_cluster_loses_nothing(app, client, opensearch_url):
     assert health["state"] == "unavailable" and health["outbox"]["pending"] >= 1 and health["fallback"]
     failed = app.test_cli_runner().invoke(args=["registry", "search", "sync"])
     assert failed.exit_code != 0 and "outbox" in failed.output
-    link.url = opensearch_url  # the cluster is back
+    link.url = cluster_url  # the cluster is back
     link.recovered()
     synced = app.test_cli_runner().invoke(args=["registry", "search", "sync"])
     assert synced.exit_code == 0, synced.output

@@ -9,7 +9,7 @@ from search.engine import SearchQuery
 
 def _search(app, backend: str, query: SearchQuery) -> list[tuple[str, str]]:
     with app.app_context():
-        if backend == "opensearch":
+        if backend in ("opensearch", "elasticsearch"):
             result = search_index.cluster_link().engine().search(query)
         else:
             with get_db().read() as session:

@@ -23,7 +23,8 @@ def test_relevance_cases(seeded, client):
     assert len(CASES) >= 30
 
 
-ENGINES = {"sqlite": "embedded-sqlite", "postgresql": "embedded-postgresql", "opensearch": "opensearch"}
+ENGINES = {"sqlite": "embedded-sqlite", "postgresql": "embedded-postgresql", "opensearch": "opensearch",
+           "elasticsearch": "elasticsearch"}
 
 
 def test_hits_carry_facets_and_highlights(seeded, client, backend):
