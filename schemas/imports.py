@@ -41,6 +41,7 @@ class CreatedSchema(BaseSchema):
 
 
 class ImportWarningSchema(BaseSchema):
+    kind = String(metadata={"description": "new_version：标准已存在，已新建草稿版本；overlap：与已生效标准重叠；unit：条目单位无法识别"})
     code = String()
     version = Integer()
     message = String()

@@ -19,16 +19,18 @@ class TransitionSchema(BaseSchema):
     doc_no = text(max_length=100, allow_none=True, metadata={"description": "publish 时可填写文号"})
 
 
-class OverlapItemSchema(BaseSchema):
+class WarningItemSchema(BaseSchema):
     key = String()
-    other_key = String()
+    other_key = String(metadata={"description": "overlap：另一标准中与之重叠的条目"})
+    unit = String(metadata={"description": "unit：无法识别的单位"})
 
 
 class WarningSchema(BaseSchema):
-    code = String()
+    kind = String(metadata={"description": "overlap：与已生效标准重叠；unit：条目单位无法识别，比对时将判为单位不兼容"})
+    code = String(metadata={"description": "overlap：另一标准的代码；unit：本标准的代码"})
     title = String()
     version = Integer()
-    items = List(Nested(OverlapItemSchema))
+    items = List(Nested(WarningItemSchema))
     message = String()
 
 

@@ -31,6 +31,7 @@ from registry.services import events
 from registry.services.items import build_items
 from registry.services.permissions import ensure_department, ensure_role
 from registry.services.standards import check_period, new_version_row
+from registry.services.unit_check import unreadable_units
 from registry.services.workflow import ACTIONS, transition
 from registry.spreadsheet import COLUMNS, ITEM, Row, RowError, Table
 from schemas.standards import ItemSchema, StandardCreateSchema
@@ -148,9 +149,12 @@ def write(session: Session, plan: Plan, actor: Actor, *, submit: bool = False,
         written += versions
         if progress:
             progress(len(batch))
-    for version in written if submit else ():
-        result = transition(session, version.standard.code, version.number, "submit", {"comment": COMMENT}, actor)
-        report.warnings += [_overlap_warning(version, w) for w in result.warnings]
+    for version in written:
+        if submit:
+            result = transition(session, version.standard.code, version.number, "submit", {"comment": COMMENT}, actor)
+            report.warnings += [_submit_warning(version, w) for w in result.warnings]
+        elif unreadable := unreadable_units(version):  # submitting would say it: a draft's import says it too
+            report.warnings.append(_submit_warning(version, unreadable))
     report.created = [
         {"code": v.standard.code, "version": v.number, "status": v.status.value, "items": len(v.items)} for v in written
     ]
@@ -179,14 +183,18 @@ def _record(session: Session, planned: _Planned, version: Version, actor: Actor,
     events.record(session, version.standard, version, "version_created", actor, comment=COMMENT,
                   details={"from_version": planned.existing.latest})
     report.warnings.append({
-        "code": planned.code, "version": version.number,
+        "kind": "new_version", "code": planned.code, "version": version.number,
         "message": f"标准 {planned.code} 已存在：已新建草稿版本 v{version.number}，条目以文件为准",
     })
 
 
-def _overlap_warning(version: Version, warning: dict) -> dict:
-    return {"code": version.standard.code, "version": version.number, "message": warning["message"],
-            "other_code": warning["code"], "other_version": warning["version"]}
+def _submit_warning(version: Version, warning: dict) -> dict:
+    """A submission's warning as an import reports it: about the imported version, naming the other standard."""
+    reported = {"kind": warning["kind"], "code": version.standard.code, "version": version.number,
+                "message": warning["message"]}
+    if warning["kind"] == "overlap":
+        reported |= {"other_code": warning["code"], "other_version": warning["version"]}
+    return reported
 
 
 def _flush(session: Session) -> None:

@@ -41,6 +41,7 @@ def find_overlaps(session: Session, version: Version) -> list[dict]:
         pairs = _overlapping_items(version.items, other.items)
         if pairs:
             warnings.append({
+                "kind": "overlap",
                 "code": other.standard.code,
                 "title": other.standard.title,
                 "version": other.number,

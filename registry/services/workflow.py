@@ -26,6 +26,7 @@ from registry.services import events
 from registry.services.overlaps import find_overlaps
 from registry.services.permissions import ensure_department, ensure_role
 from registry.services.standards import check_period, load_versions
+from registry.services.unit_check import unreadable_units
 from registry.services.versions import check_if_match, get_version
 
 
@@ -106,7 +107,8 @@ class _Steps:
     def submit(session, version, data, actor, result):
         if not version.items:
             raise ValidationFailed("没有条目的版本不能提交审核", code="empty_version")
-        result.warnings = find_overlaps(session, version)
+        unreadable = unreadable_units(version)
+        result.warnings = [*([unreadable] if unreadable else []), *find_overlaps(session, version)]
 
     @staticmethod
     def return_(session, version, data, actor, result):

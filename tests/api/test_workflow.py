@@ -164,11 +164,28 @@ def test_submitting_an_overlapping_standard_warns(client, people):
     submitted = _act(client, people["submitter"], "submit", code="SP-TEST-TWIN")
     assert submitted.status_code == 200
     warnings = submitted.json["warnings"]
-    assert [(w["code"], w["version"]) for w in warnings] == [("SP-TEST-MEETING", 1)]
+    assert [(w["kind"], w["code"], w["version"]) for w in warnings] == [("overlap", "SP-TEST-MEETING", 1)]
     assert warnings[0]["items"] == [{"key": "c2", "other_key": "class2"}]  # 三类 does not overlap 二类
     other_town = standard_payload(code="SP-TEST-TOWN", region="zhujiajiao", effective_from="2026-01-01")
     _create(client, people["submitter"], **other_town)
     assert _act(client, people["submitter"], "submit", code="SP-TEST-TOWN").json["warnings"] == []
+
+
+def test_submitting_items_with_unreadable_units_warns_but_submits(client, people):
+    """A unit the comparison cannot read is allowed (departments have their own), but said at submission."""
+    odd = standard_payload(code="SP-TEST-ODD", items=[
+        {"key": "a", "name": "常规", "rule": "ceiling", "unit": "元/人·天", "max": "300"},
+        {"key": "b", "name": "按场次", "rule": "ceiling", "unit": "元/场次/周", "max": "900"},
+    ])
+    _create(client, people["submitter"], **odd)
+    submitted = _act(client, people["submitter"], "submit", code="SP-TEST-ODD")
+    assert submitted.status_code == 200 and submitted.json["version"]["status"] == "submitted"
+    [warning] = submitted.json["warnings"]
+    assert (warning["kind"], warning["code"], warning["version"]) == ("unit", "SP-TEST-ODD", 1)
+    assert warning["items"] == [{"key": "b", "unit": "元/场次/周"}]  # the readable item is not named
+    assert "单位无法识别" in warning["message"] and "unit_mismatch" in warning["message"]
+    history = client.get("/api/v1/standards/SP-TEST-ODD/history").json
+    assert history[-1]["details"]["warnings"][0]["kind"] == "unit"  # reviewers see it in the history
 
 
 def test_pending_reviews_lists_submissions_oldest_first(client, people):

@@ -336,3 +336,15 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
     assert len(data) < 2 * 1024 * 1024  # small on the wire
     with pytest.raises(FileTooLarge):
         read_table(data, "bomb.xlsx")
+
+
+def test_an_unreadable_unit_is_imported_and_reported(app):
+    """Imported as the file says, but the report says comparisons will call it unit_mismatch."""
+    def unit_warnings(report):
+        return [(w["code"], w["version"]) for w in report.warnings if w["kind"] == "unit" and "元/场次/周" in w["message"]]
+
+    draft, _ = run_import(app, xlsx_bytes([meeting_row(), meeting_row(条目键="class3", 单位="元/场次/周", 条件="会议类别=三类")]))
+    assert unit_warnings(draft) == [("SP-IMP-MEETING", 1)]
+    assert items_of(app, "SP-IMP-MEETING", 1)["class3"].unit == "元/场次/周"
+    submitted, _ = run_import(app, xlsx_bytes([meeting_row(标准代码="SP-IMP-TWO", 单位="元/场次/周")]), submit=True)
+    assert submitted.created[0]["status"] == "submitted" and unit_warnings(submitted) == [("SP-IMP-TWO", 1)]
