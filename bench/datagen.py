@@ -23,6 +23,7 @@ from registry.decimals import to_text
 from registry.enums import KIND_NAMES, Kind, Rule, Status
 from registry.models import Category, Department, Event, Item, Region, Standard, Version
 from registry.services.taxonomy import load_taxonomy
+from search import embedded
 
 TAXONOMY = Path(__file__).resolve().parent.parent / "seed_data" / "taxonomy.json"
 BATCH = 5_000
@@ -93,6 +94,7 @@ def index_for_search(url: str) -> int:
     with app.app_context():
         with get_db().write() as session:
             written = search_index.rebuild_embedded(session)
+        embedded.settle(get_db().write_engine)  # as `registry reindex` does
         get_db().dispose()
     return written
 

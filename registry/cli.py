@@ -14,6 +14,7 @@ from registry.db import get_db
 from registry.errors import DomainError
 from registry.roles import Role
 from registry.services import tokens
+from search import embedded
 from search.cluster import ClusterUnavailable
 
 CLI_ACTOR = Actor("cli", Role.ADMIN.value)  # whoever has shell access to the server is an administrator
@@ -38,8 +39,10 @@ def init_command() -> None:
     db = get_db()
     migrations.upgrade(db.write_engine)
     with db.write() as session:
-        if search_index.needs_rebuild(session):  # e.g. an existing registry upgraded to search
-            click.echo(f"search index rebuilt: {search_index.rebuild_embedded(session)} documents")
+        rebuilt = search_index.rebuild_embedded(session) if search_index.needs_rebuild(session) else None  # e.g. upgraded to search
+    if rebuilt is not None:
+        embedded.settle(db.write_engine)
+        click.echo(f"search index rebuilt: {rebuilt} documents")
     click.echo(f"schema ready on {db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -48,8 +51,10 @@ def reindex_command() -> None:
     """Rebuild the embedded index; with a cluster, rebuild it too and swap its alias."""
     db = get_db()
     with db.write() as session:
-        click.echo(f"embedded index rebuilt: {search_index.rebuild_embedded(session)} documents")
+        rebuilt = search_index.rebuild_embedded(session)
         total = search_index.count_documents(session)
+    embedded.settle(db.write_engine)
+    click.echo(f"embedded index rebuilt: {rebuilt} documents")
     link = search_index.cluster_link()
     if link is None:
         return

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from sqlalchemy import Connection, String, bindparam, text
+from sqlalchemy import Connection, Engine, String, bindparam, text
 
 from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
 
@@ -86,6 +86,16 @@ def clear(connection: Connection) -> None:
     sqlite = connection.dialect.name == "sqlite"
     for table in (STORED, CATEGORIES, "search_documents", FACET_KEYS) + (("search_fts",) if sqlite else ()):
         connection.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def settle(engine: Engine) -> None:
+    """After a rebuild has committed, on PostgreSQL: statistics, and the visibility map its
+    index-only scans need (without it, searches by filters alone read every row through the
+    index until autovacuum comes by). SQLite needs neither."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:  # VACUUM: no transaction
+        connection.exec_driver_sql(f"VACUUM (ANALYZE) search_documents, {CATEGORIES}, {FACET_KEYS}")
 
 
 class EmbeddedEngine:
