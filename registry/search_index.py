@@ -23,7 +23,7 @@ from registry import outbox
 from registry.decimals import to_text
 from registry.enums import IN_FORCE_STATUSES, KIND_NAMES, STATUS_NAMES
 from registry.models import Category, Field, Standard, Version
-from search import embedded, suggest
+from search import embedded, suggest, text
 from search.cluster import ClusterUnavailable
 from search.embedded import EmbeddedEngine
 from search.engine import SearchQuery, SearchResult
@@ -130,9 +130,13 @@ def add_vocabulary(session: Session) -> None:
 
 
 def needs_rebuild(session: Session) -> bool:
-    """Standards exist but the embedded index is empty."""
-    has_standards = session.scalar(select(Standard.id).limit(1)) is not None
-    return has_standards and EmbeddedEngine(session.connection()).count() == 0
+    """Standards exist, but the embedded index is empty or was cut with another segmentation
+    (a new domain dictionary: its tokens would no longer meet the queries')."""
+    if session.scalar(select(Standard.id).limit(1)) is None:
+        return False
+    connection = session.connection()
+    return (EmbeddedEngine(connection).count() == 0
+            or embedded.indexed_segmentation(connection) != text.segmentation_version())
 
 
 def rebuild_embedded(session: Session, batch: int = 500) -> int:

@@ -23,13 +23,16 @@ from itertools import islice
 from sqlalchemy import Connection, Engine, String, bindparam, text
 
 from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
+from search.text import segmentation_version
 
 COLUMNS = ("id", "code", "version", "kind", "field", "category", "region", "status",
            "effective_from", "effective_to", "seq")
 STORED, CATEGORIES, FACET_KEYS = "search_documents_stored", "search_documents_categories", "search_documents_facets"
+META = "search_meta"  # key → value; "segmentation": text.segmentation_version() of the indexed tokens
 _UNSAFE = re.compile(r"[^\w\u4e00-\u9fff]+", re.UNICODE)
 _BATCH = 500
 
+META_TABLE = f"CREATE TABLE {META} (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _SIDE_TABLES = (
     f"CREATE TABLE {STORED} (rid {{rid}} PRIMARY KEY REFERENCES search_documents (rid) ON DELETE CASCADE, "
     "document {document} NOT NULL)",
@@ -41,6 +44,7 @@ _SIDE_TABLES = (
     # the five values, identifies a combination (None included, where a UNIQUE over the columns would not).
     f"CREATE TABLE {FACET_KEYS} (facet_key {{key}} PRIMARY KEY, facets TEXT NOT NULL UNIQUE, "
     f"{', '.join(name + ' TEXT' for name in FACETS)})",
+    META_TABLE,
 )
 # A listing by filters alone goes in (code, version) order. Kind, field and region each match
 # thousands of documents; with one of these the page comes off the index in order, not from a
@@ -80,19 +84,32 @@ POSTGRES_SCHEMA = (
 def create_schema(connection: Connection) -> None:
     for statement in SQLITE_SCHEMA if connection.dialect.name == "sqlite" else POSTGRES_SCHEMA:
         connection.exec_driver_sql(statement)
+    record_segmentation(connection)  # empty: whatever is indexed from now on is cut the current way
 
 
 def drop_schema(connection: Connection) -> None:
-    tables = (STORED, CATEGORIES, "search_documents", FACET_KEYS)
+    tables = (STORED, CATEGORIES, "search_documents", FACET_KEYS, META)
     for table in (("search_fts",) + tables) if connection.dialect.name == "sqlite" else tables:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
 
 
 def clear(connection: Connection) -> None:
-    """Empty the index (a full rebuild follows)."""
+    """Empty the index (a full rebuild follows, cutting every text the current way)."""
     sqlite = connection.dialect.name == "sqlite"
     for table in (STORED, CATEGORIES, "search_documents", FACET_KEYS) + (("search_fts",) if sqlite else ()):
         connection.exec_driver_sql(f"DELETE FROM {table}")
+    record_segmentation(connection)
+
+
+def record_segmentation(connection: Connection) -> None:
+    connection.execute(text(f"DELETE FROM {META} WHERE key = 'segmentation'"))
+    connection.execute(text(f"INSERT INTO {META} (key, value) VALUES ('segmentation', :v)"),
+                       {"v": segmentation_version()})
+
+
+def indexed_segmentation(connection: Connection) -> str | None:
+    """The segmentation the indexed tokens were cut with; None when not recorded (an older index)."""
+    return connection.execute(text(f"SELECT value FROM {META} WHERE key = 'segmentation'")).scalar()
 
 
 def settle(engine: Engine) -> None:

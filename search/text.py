@@ -6,6 +6,7 @@ tokens and agree on what matches.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -81,6 +82,15 @@ def highlight(text: str, terms: list[str], *, pre: str = "<em>", post: str = "</
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     marked, count = pattern.subn(lambda m: f"{pre}{m.group(0)}{post}", text)
     return marked if count else None
+
+
+@lru_cache(maxsize=1)
+def segmentation_version() -> str:
+    """Changes whenever the tokens a text is indexed under may change: the domain dictionary or
+    jieba's version. An index cut another way must be rebuilt (registry.search_index.needs_rebuild).
+    Stopwords and synonyms apply to queries only: changing them needs no rebuild."""
+    dictionary = (DATA / "dictionary.txt").read_bytes()
+    return hashlib.sha256(dictionary + b"\0jieba " + jieba.__version__.encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

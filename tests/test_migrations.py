@@ -21,7 +21,7 @@ def test_migrated_schema_matches_models(app):
 
 def _ours(obj, name, type_, reflected, compare_to) -> bool:
     """The search package owns its tables (and SQLite's FTS5 shadow tables); they have no models."""
-    return not (type_ == "table" and name.startswith(("search_documents", "search_fts", "search_terms")))
+    return not (type_ == "table" and name.startswith(("search_documents", "search_fts", "search_terms", "search_meta")))
 
 
 def test_health_reports_database_and_revision(client):

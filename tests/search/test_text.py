@@ -31,3 +31,25 @@ def test_a_stopword_is_no_alternative_inside_a_group():
     assert text.query_groups("财政支出标准") == [["财政"], ["支出标准", "支出"]]
     assert text.query_groups("标准") == []  # a stopword alone is still no query
     assert text.query_groups("会议费") == [["会议费", "会议"]]  # other sub-words stay
+
+
+def test_the_districts_place_names_are_words():
+    """Each town's name is one token: not 重 + 固镇, not 华新 AND 镇 (镇 alone matched every town)."""
+    assert text.query_groups("重固镇") == [["重固镇", "固镇"]]
+    assert text.query_groups("华新镇 会议费")[0][0] == "华新镇" and len(text.query_groups("华新镇 会议费")) == 2
+    assert text.query_groups("夏阳街道") == [["夏阳街道"]]  # 街道, a stopword, is no alternative
+    assert "香花桥街道" in text.index_tokens("香花桥街道办事处")
+    assert text.query_groups("镇江 住宿")[0] == ["镇江"]  # a city named with 镇 is untouched
+
+
+def test_the_segmentation_version_follows_the_dictionary(monkeypatch, tmp_path):
+    """What decides whether an index must be rebuilt: the dictionary's bytes (and jieba's version)."""
+    current = text.segmentation_version()
+    assert current == text.segmentation_version() and len(current) == 16
+    (tmp_path / "dictionary.txt").write_bytes((text.DATA / "dictionary.txt").read_bytes() + "新词 1000 n\n".encode())
+    monkeypatch.setattr(text, "DATA", tmp_path)
+    text.segmentation_version.cache_clear()
+    try:
+        assert text.segmentation_version() != current
+    finally:
+        text.segmentation_version.cache_clear()

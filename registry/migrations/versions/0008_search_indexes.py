@@ -1,4 +1,4 @@
-"""Embedded search: indexes for listings by filters, and on PostgreSQL for counting them.
+"""Embedded search: indexes for listings by filters, and the segmentation the index was cut with.
 
 - kind, field and region each with (code, version): a listing by filters alone takes its page
   off the index in order instead of sorting thousands of matches (both databases);
@@ -30,8 +30,10 @@ def _created(dialect: str) -> list[str]:
 def upgrade() -> None:
     for statement in _created(op.get_bind().dialect.name):
         op.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+    op.execute(embedded.META_TABLE.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
 
 
 def downgrade() -> None:
+    op.execute(f"DROP TABLE IF EXISTS {embedded.META}")
     for statement in _created(op.get_bind().dialect.name):
         op.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
