@@ -1,6 +1,6 @@
 """Compare benchmark: a 10,000-line proposal against a pandas merge of the same data.
 
-    python -m bench.compare [--standards 50000] [--lines 10000] [--repeat 3] [--database-url URL ...]
+    python -m bench.compare [--standards 50000] [--lines 10000] [--repeat 5] [--database-url URL ...]
 
 Per database it generates the standards (bench/datagen.py), fills the embedded search index
 (description lines are resolved through it) and builds a proposal from the generated data,
@@ -151,6 +151,7 @@ def floor(engine, lines: list[dict]) -> pd.DataFrame:
 def median_of(repeat: int, call) -> tuple[float, object]:
     times, answer = [], None
     for _ in range(repeat):
+        answer = None  # the previous answer is gone before the next call, as a worker's last response is
         started = time.perf_counter()
         answer = call()
         times.append(time.perf_counter() - started)
@@ -264,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = parser_for("compare", __doc__)
     parser.add_argument("--standards", type=int, default=50_000, help="standards to generate (default 50000)")
     parser.add_argument("--lines", type=int, default=10_000, help="proposal lines, 3/4 explicit (default 10000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is kept")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each measurement; the median is kept (default 5)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of data and lines")
     run_each_database("compare", parser, run, argv)
 
