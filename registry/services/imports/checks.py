@@ -1,111 +1,31 @@
-"""Bulk import of standards from a spreadsheet: check every row first, then write all or nothing.
-
-Rows sharing a 标准代码 form one standard with one version. Every row goes through the API's
-ItemSchema, every standard through StandardCreateSchema, and the items through build_items, so an
-imported standard obeys exactly the rules of POST /api/v1/standards. Problems are reported per
-spreadsheet row and column (one per cell: the first found there); if there is any, nothing is
-written.
-
-A code already in the registry gets a new draft version, numbered and recorded as
-POST …/versions would (versions.create_draft), but the file states that version in full: its rows
-are the items, in file order (keys absent from the file are dropped), and its period, basis and
-note are the file's. The standard-level columns must match the registered standard, since a
-version cannot change them, and a standard with an unfinished version is refused.
-"""
+"""Checking an uploaded table without writing: each standard (its rows) against the API's schemas, the
+taxonomy and the registry, into a Plan and a report of every problem by row and column."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry import spreadsheet as cells
 from registry.actor import Actor
-from registry.enums import KIND_NAMES, STATUS_NAMES, UNFINISHED_STATUSES, Status
-from registry.errors import Conflict, Forbidden, ValidationFailed
+from registry.enums import KIND_NAMES, STATUS_NAMES, UNFINISHED_STATUSES
+from registry.errors import Forbidden, ValidationFailed
 from registry.models import Category, Department, Field, Item, Region, Standard, Version
-from registry.services import events
+from registry.services.imports.plan import Existing, ImportReport, Plan, Planned, Progress
 from registry.services.items import build_items
 from registry.services.permissions import ensure_department, ensure_role
-from registry.services.standards import check_period, new_version_row
-from registry.services.unit_check import unreadable_units
-from registry.services.workflow import ACTIONS, transition
+from registry.services.standards import check_period
+from registry.services.workflow import ACTIONS
 from registry.spreadsheet import COLUMNS, ITEM, Row, RowError, Table
 from schemas.standards import ItemSchema, StandardCreateSchema
 
-Progress = Callable[[int], None]
-COMMENT = "批量导入"
-_BATCH = 1000  # standards per flush: bounded memory, and a progress bar that moves
 _HEAD_KEYS = [c.key for c in COLUMNS if c.level != ITEM and c.key != "code"]
 _BASIS = ("issuer", "doc_no", "url")
 _DATES = ("effective_from", "effective_to")
 _PLACES = {"field": Field, "region": Region, "department": Department}
 _ORDER = {c.key: i for i, c in enumerate(COLUMNS)}
-_ERRORS_BY_CELL = 100
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    standards: int = 0
-    created: list[dict] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[dict] = field(default_factory=list)
-
-
-class ImportInvalid(ValidationFailed):
-    """The file has problems; nothing was written. `report.errors` lists them by row and column."""
-
-    code = "import_invalid"
-
-    def __init__(self, report: ImportReport):
-        rows = len({e.row for e in report.errors})
-        by_cell: dict[str, list[str]] = {}
-        for e in report.errors[:_ERRORS_BY_CELL]:
-            by_cell.setdefault(f"第{e.row}行 {e.column}".strip(), []).append(e.message)
-        if len(report.errors) > _ERRORS_BY_CELL:  # the full list is the report's; this is a summary
-            by_cell["…"] = [f"另有 {len(report.errors) - _ERRORS_BY_CELL} 处错误，完整列表见 row_errors"]
-        super().__init__(
-            f"导入文件有 {len(report.errors)} 处错误（涉及 {rows} 行），未写入任何内容；请按行号和列名修改后重新导入",
-            errors=by_cell,
-            # `errors` keys cannot carry row numbers well: the full list travels as row_errors.
-            extra={"rows": report.rows, "standards": report.standards,
-                   "row_errors": [{"row": e.row, "column": e.column, "message": e.message} for e in report.errors]},
-        )
-        self.report = report
-
-
-@dataclass
-class _Existing:
-    standard: Standard
-    latest: int = 0
-    unfinished: Version | None = None
-
-
-@dataclass
-class _Planned:
-    code: str
-    data: dict  # StandardCreateSchema's output, without the items
-    items: list[Item]  # build_items' output, checked while validating
-    placement: dict  # column key → taxonomy row
-    existing: _Existing | None
-
-
-@dataclass
-class Plan:
-    report: ImportReport
-    standards: list[_Planned]
-
-
-def import_standards(session: Session, table: Table, actor: Actor, *, submit: bool = False) -> ImportReport:
-    """Validate the whole table, then write every standard, or raise ImportInvalid and write nothing."""
-    plan = validate(session, table, actor, submit=submit)
-    if plan.report.errors:
-        raise ImportInvalid(plan.report)
-    return write(session, plan, actor, submit=submit)
 
 
 def validate(session: Session, table: Table, actor: Actor, *, submit: bool = False,
@@ -115,7 +35,7 @@ def validate(session: Session, table: Table, actor: Actor, *, submit: bool = Fal
         ensure_role(actor, ACTIONS["submit"].roles, "导入后提交审核")
     report = ImportReport(rows=len(table.rows))
     checker = _Checker(session, table, actor)
-    planned: list[_Planned] = []
+    planned: list[Planned] = []
     if table.complete:
         groups = checker.groups()
         report.standards = len(groups)
@@ -132,85 +52,11 @@ def validate(session: Session, table: Table, actor: Actor, *, submit: bool = Fal
     return Plan(report, planned)
 
 
-def write(session: Session, plan: Plan, actor: Actor, *, submit: bool = False,
-          progress: Progress | None = None) -> ImportReport:
-    """Write a valid plan as drafts (then submit them, if asked) in the caller's transaction."""
-    if plan.report.errors:
-        raise ImportInvalid(plan.report)
-    report = plan.report
-    written: list[Version] = []
-    for start in range(0, len(plan.standards), _BATCH):
-        batch = plan.standards[start:start + _BATCH]
-        versions = [_add(session, planned, actor) for planned in batch]
-        _flush(session)
-        for planned, version in zip(batch, versions):
-            _record(session, planned, version, actor, report)
-        _flush(session)
-        written += versions
-        if progress:
-            progress(len(batch))
-    for version in written:
-        if submit:
-            result = transition(session, version.standard.code, version.number, "submit", {"comment": COMMENT}, actor)
-            report.warnings += [_submit_warning(version, w) for w in result.warnings]
-        elif unreadable := unreadable_units(version):  # submitting would say it: a draft's import says it too
-            report.warnings.append(_submit_warning(version, unreadable))
-    report.created = [
-        {"code": v.standard.code, "version": v.number, "status": v.status.value, "items": len(v.items)} for v in written
-    ]
-    return report
-
-
-def _add(session: Session, planned: _Planned, actor: Actor) -> Version:
-    data, existing = planned.data, planned.existing
-    if existing is None:
-        standard = Standard(
-            code=data["code"], kind=data["kind"], title=data["title"], is_sample=False, created_by=actor.name,
-            **{f"{key}_id": row.id for key, row in planned.placement.items()},
-        )
-        version = new_version_row(standard, 1, Status.DRAFT, data, actor)
-    else:
-        version = new_version_row(existing.standard, existing.latest + 1, Status.DRAFT, data, actor)
-    version.items = planned.items  # built by build_items during validation: no second pass
-    session.add(version)
-    return version
-
-
-def _record(session: Session, planned: _Planned, version: Version, actor: Actor, report: ImportReport) -> None:
-    if planned.existing is None:
-        events.record(session, version.standard, version, "created", actor, comment=COMMENT)
-        return
-    events.record(session, version.standard, version, "version_created", actor, comment=COMMENT,
-                  details={"from_version": planned.existing.latest})
-    report.warnings.append({
-        "kind": "new_version", "code": planned.code, "version": version.number,
-        "message": f"标准 {planned.code} 已存在：已新建草稿版本 v{version.number}，条目以文件为准",
-    })
-
-
-def _submit_warning(version: Version, warning: dict) -> dict:
-    """A submission's warning as an import reports it: about the imported version, naming the other standard."""
-    reported = {"kind": warning["kind"], "code": version.standard.code, "version": version.number,
-                "message": warning["message"]}
-    if warning["kind"] == "overlap":
-        reported |= {"other_code": warning["code"], "other_version": warning["version"]}
-    return reported
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        # The checks ran in this transaction; only a concurrent writer can get here first.
-        raise Conflict("导入期间其他请求写入了相同的标准代码或版本，本次未写入任何内容，请重新导入",
-                       code="concurrent_conflict") from exc
-
-
-def _load_existing(session: Session, codes: list[str]) -> dict[str, _Existing]:
+def _load_existing(session: Session, codes: list[str]) -> dict[str, Existing]:
     """The standards already registered under these codes, with their latest and unfinished versions."""
-    found: dict[str, _Existing] = {}
+    found: dict[str, Existing] = {}
     for chunk in _chunks(codes):
-        found |= {s.code: _Existing(s) for s in session.scalars(select(Standard).where(Standard.code.in_(chunk)))}
+        found |= {s.code: Existing(s) for s in session.scalars(select(Standard).where(Standard.code.in_(chunk)))}
     by_id = {e.standard.id: e for e in found.values()}
     for chunk in _chunks(list(by_id)):
         for version in session.scalars(select(Version).where(Version.standard_id.in_(chunk)).order_by(Version.number)):
@@ -256,7 +102,7 @@ class _Checker:
                 self.add(row.number, "code", "必填：标准代码（同一标准的各行都要填写）")
         return groups
 
-    def check(self, code: str, rows: list[Row], existing: _Existing | None) -> _Planned | None:
+    def check(self, code: str, rows: list[Row], existing: Existing | None) -> Planned | None:
         before = len(self.found)
         head, where = self._head(rows)
         items = [self._item(row) for row in rows]
@@ -270,7 +116,7 @@ class _Checker:
             self._permissions(code, rows[0], placement, existing, head, where)
         if len(self.found) > before:
             return None
-        return _Planned(code, data, built, placement, existing)
+        return Planned(code, data, built, placement, existing)
 
     def _head(self, rows: list[Row]) -> tuple[dict[str, str], dict[str, int]]:
         """Standard- and version-level values: the first filled cell of each column; others must agree."""
@@ -375,7 +221,7 @@ class _Checker:
                 self.add(*_item_place(rows, path.split(".")), messages[0])
         return None
 
-    def _permissions(self, code: str, first: Row, placement: dict, existing: _Existing | None,
+    def _permissions(self, code: str, first: Row, placement: dict, existing: Existing | None,
                      head: dict[str, str], where: dict[str, int]) -> None:
         department = placement["department"]
         try:
@@ -388,7 +234,7 @@ class _Checker:
         if existing is not None:
             self._against_registered(code, first, placement, existing, head, where)
 
-    def _against_registered(self, code: str, first: Row, placement: dict, existing: _Existing,
+    def _against_registered(self, code: str, first: Row, placement: dict, existing: Existing,
                             head: dict[str, str], where: dict[str, int]) -> None:
         if existing.unfinished is not None:
             v = existing.unfinished
