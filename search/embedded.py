@@ -199,7 +199,9 @@ class EmbeddedEngine:
     def search(self, query: SearchQuery) -> SearchResult:
         groups = [[_safe(t) for t in g if _safe(t)] for g in query.groups]
         groups = [g for g in groups if g]
-        where, params = _filters(query)
+        # SQLite, words: the category is tested on the FTS rowids, before any document row is read
+        # ("+" keeps FTS5 from taking it as a rowid constraint, which would re-run the match per row).
+        where, params = _filters(query, "+search_fts.rowid" if groups and self.sqlite else "d.rid")
         if self.sqlite and "day" in params:
             params["day"] = params["day"].isoformat()  # dates are ISO text in SQLite
         score = "0.0"
@@ -322,7 +324,8 @@ class EmbeddedEngine:
         return self.connection.execute(self._statement(sql, params), params).all()
 
 
-def _filters(query: SearchQuery) -> tuple[list[str], dict]:
+def _filters(query: SearchQuery, rid: str = "d.rid") -> tuple[list[str], dict]:
+    """SQL conditions and their parameters; `rid` is the expression of the document's rid."""
     where, params = [], {}
     for name in ("kind", "field", "region"):
         value = getattr(query, name)
@@ -330,7 +333,7 @@ def _filters(query: SearchQuery) -> tuple[list[str], dict]:
             where.append(f"d.{name} = :{name}")
             params[name] = value
     if query.category:
-        where.append(f"d.rid IN (SELECT rid FROM {CATEGORIES} WHERE category = :category)")
+        where.append(f"{rid} IN (SELECT rid FROM {CATEGORIES} WHERE category = :category)")
         params["category"] = query.category
     if query.regions is not None:
         where.append("d.region IN :regions")
