@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
+from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, segmentation_health, tokens_of
+from search.text import segmentation_version
 
 log = logging.getLogger(__name__)
 
@@ -144,12 +145,15 @@ class ClusterEngine:
     def health(self) -> dict:
         try:
             health = self.cluster.call("cluster.health")
-            count = self.cluster.call("count", index=self.alias)["count"] \
-                if self.cluster.call("indices.exists_alias", name=self.alias) else 0
+            exists = self.cluster.call("indices.exists_alias", name=self.alias)
+            count = self.cluster.call("count", index=self.alias)["count"] if exists else 0
+            cut_with = [m.get("mappings", {}).get("_meta", {}).get("segmentation")
+                        for m in self.cluster.call("indices.get_mapping", index=self.alias).values()] if exists else []
         except Exception as exc:  # noqa: BLE001
             return {"engine": self.name, "state": "unavailable", "error": exc.__class__.__name__}
         return {"engine": self.name, "version": self.cluster.version, "state": health["status"],
-                "alias": self.alias, "documents": count}
+                "alias": self.alias, "documents": count,
+                **segmentation_health(all(v == segmentation_version() for v in cut_with), "flask --app wsgi registry reindex")}
 
     def rebuild(self, documents: Iterable[dict], replay: Callable[[str], None] | None = None) -> str:
         """Build a new index from `documents`, replay what changed meanwhile, swap the alias.
@@ -182,7 +186,8 @@ class ClusterEngine:
 
     def _new_index(self) -> str:
         index = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.monotonic_ns() % 1_000_000:06d}"
-        self.cluster.call("indices.create", index=index, body={"settings": SETTINGS, "mappings": MAPPINGS})
+        mappings = MAPPINGS | {"_meta": {"segmentation": segmentation_version()}}  # which tokens it holds: see health
+        self.cluster.call("indices.create", index=index, body={"settings": SETTINGS, "mappings": mappings})
         return index
 
     def _action(self, document: dict, index: str) -> dict:

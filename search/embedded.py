@@ -22,7 +22,7 @@ from itertools import islice
 
 from sqlalchemy import Connection, Engine, String, bindparam, text
 
-from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, tokens_of
+from search.engine import FACETS, Hit, SearchQuery, SearchResult, highlights, segmentation_health, tokens_of
 from search.text import segmentation_version
 
 COLUMNS = ("id", "code", "version", "kind", "field", "category", "region", "status",
@@ -307,7 +307,9 @@ class EmbeddedEngine:
         return dict(self._rows("SELECT id, seq FROM search_documents", {}))
 
     def health(self) -> dict:
-        return {"engine": self.name, "state": "ok", "documents": self.count()}
+        current = indexed_segmentation(self.connection) == segmentation_version()
+        return {"engine": self.name, "state": "ok", "documents": self.count(),
+                **segmentation_health(current, "flask --app wsgi registry init")}
 
     def _statement(self, sql: str, params: dict):
         statement = text(sql)

@@ -103,3 +103,11 @@ def _snippet(body: str, terms: list[str], width: int = 40) -> str | None:
     start = max(0, min(positions) - width // 2)
     passage = body[start:start + width * 2]
     return ("…" if start else "") + (text.highlight(passage, terms) or passage) + ("…" if start + width * 2 < len(body) else "")
+
+
+def segmentation_health(current: bool, remedy: str) -> dict:
+    """What /health says of an index's tokens: cut with today's dictionary, or to be rebuilt."""
+    if current:
+        return {"segmentation": "current"}
+    return {"segmentation": "outdated",
+            "message": f"索引的分词与当前词典不一致，部分检索会漏检：请运行 {remedy}（index built with another dictionary）"}

@@ -75,6 +75,18 @@ def test_reindex_builds_a_new_index_and_swaps_the_alias(seeded, client):
     assert client.get("/api/v1/search", query_string={"q": "会议费"}).json["hits"][0]["code"] == "SP-ADM-MEETING"
 
 
+def test_health_says_when_the_cluster_index_was_cut_with_another_dictionary(seeded, client, monkeypatch):
+    """A new dictionary changes the tokens: /health says so until a reindex, which cures it."""
+    from search import cluster
+
+    assert client.get("/health").json["search"]["segmentation"] == "current"
+    monkeypatch.setattr(cluster, "segmentation_version", lambda: "a-newer-dictionary")
+    stale = client.get("/health").json["search"]
+    assert stale["segmentation"] == "outdated" and "registry reindex" in stale["message"]
+    assert seeded.test_cli_runner().invoke(args=["registry", "reindex"]).exit_code == 0
+    assert client.get("/health").json["search"]["segmentation"] == "current"
+
+
 def test_a_failed_rebuild_leaves_the_live_index_alone(seeded):
     engine = _link(seeded).engine()
     live = set(engine.cluster.call("indices.get_alias", name=engine.alias))

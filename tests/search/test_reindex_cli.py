@@ -24,10 +24,13 @@ def test_reindex_rebuilds_and_settles_the_embedded_index(seeded, backend, client
         assert analyzed and pages > 0 and visible > 0
 
 
-def test_init_rebuilds_an_index_cut_with_another_segmentation(seeded, client):
+def test_init_rebuilds_an_index_cut_with_another_segmentation(seeded, backend, client):
     """A new domain dictionary changes the tokens; an index cut the old way is rebuilt at init."""
     with seeded.app_context(), get_db().write() as session:
         session.execute(text("UPDATE search_meta SET value = 'an-older-dictionary' WHERE key = 'segmentation'"))
+    if backend in ("sqlite", "postgresql"):  # /health speaks of the engine answering searches
+        stale = client.get("/health").json["search"]
+        assert stale["segmentation"] == "outdated" and "registry init" in stale["message"]
     result = seeded.test_cli_runner().invoke(args=["registry", "init"])
     assert result.exit_code == 0 and "search index rebuilt" in result.output, result.output
     with seeded.app_context(), get_db().read() as session:
@@ -36,3 +39,5 @@ def test_init_rebuilds_an_index_cut_with_another_segmentation(seeded, client):
     again = seeded.test_cli_runner().invoke(args=["registry", "init"])
     assert "search index rebuilt" not in again.output  # nothing to do the second time
     assert client.get("/api/v1/search?q=会议费").json["total"] > 0
+    if backend in ("sqlite", "postgresql"):
+        assert client.get("/health").json["search"]["segmentation"] == "current"
