@@ -84,13 +84,19 @@ def highlight(text: str, terms: list[str], *, pre: str = "<em>", post: str = "</
     return marked if count else None
 
 
+# Raise when index_tokens itself changes what it yields (the dictionary and jieba are hashed).
+TOKENS_REVISION = 1
+
+
 @lru_cache(maxsize=1)
 def segmentation_version() -> str:
-    """Changes whenever the tokens a text is indexed under may change: the domain dictionary or
-    jieba's version. An index cut another way must be rebuilt (registry.search_index.needs_rebuild).
-    Stopwords and synonyms apply to queries only: changing them needs no rebuild."""
+    """Changes whenever the tokens a text is indexed under may change: the domain dictionary,
+    jieba's version or TOKENS_REVISION. An index cut another way must be rebuilt
+    (registry.search_index.needs_rebuild). Stopwords and synonyms apply to queries only:
+    changing them needs no rebuild."""
     dictionary = (DATA / "dictionary.txt").read_bytes()
-    return hashlib.sha256(dictionary + b"\0jieba " + jieba.__version__.encode()).hexdigest()[:16]
+    parts = f"\0jieba {jieba.__version__}\0tokens {TOKENS_REVISION}".encode()
+    return hashlib.sha256(dictionary + parts).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

@@ -43,13 +43,17 @@ def test_the_districts_place_names_are_words():
 
 
 def test_the_segmentation_version_follows_the_dictionary(monkeypatch, tmp_path):
-    """What decides whether an index must be rebuilt: the dictionary's bytes (and jieba's version)."""
+    """What decides whether an index must be rebuilt: the dictionary's bytes, jieba's version, TOKENS_REVISION."""
     current = text.segmentation_version()
     assert current == text.segmentation_version() and len(current) == 16
     (tmp_path / "dictionary.txt").write_bytes((text.DATA / "dictionary.txt").read_bytes() + "新词 1000 n\n".encode())
     monkeypatch.setattr(text, "DATA", tmp_path)
     text.segmentation_version.cache_clear()
     try:
-        assert text.segmentation_version() != current
+        changed_dictionary = text.segmentation_version()
+        assert changed_dictionary != current
+        monkeypatch.setattr(text, "TOKENS_REVISION", text.TOKENS_REVISION + 1)  # index_tokens changed
+        text.segmentation_version.cache_clear()
+        assert text.segmentation_version() not in (current, changed_dictionary)
     finally:
         text.segmentation_version.cache_clear()
