@@ -11,7 +11,8 @@ give only a description made of words of a title (region, category, kind, someti
 document number and tier) and sometimes a field. Rate items are left out: their generated
 unit (比例) is not one registry.units can read.
 
-Measured, each --repeat times (median), on the explicit-code lines:
+Measured --repeat times each, in rounds (floor, service, HTTP, descriptions, again), the median
+kept, on the explicit-code lines:
 
   floor    the same comparison as pandas does it: pd.DataFrame of the same line dicts,
            pd.read_sql of the in-force items of the named standards (one Core select, as_of
@@ -148,14 +149,18 @@ def floor(engine, lines: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def median_of(repeat: int, call) -> tuple[float, object]:
-    times, answer = [], None
+def medians(repeat: int, calls: dict) -> dict[str, tuple[float, object]]:
+    """name → (median seconds, last answer) of each call, run once per round, round after round:
+    a slow stretch of the machine then hits every side of a ratio alike, not one of them."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    answers: dict[str, object] = {}
     for _ in range(repeat):
-        answer = None  # the previous answer is gone before the next call, as a worker's last response is
-        started = time.perf_counter()
-        answer = call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), answer
+        for name, call in calls.items():
+            answers[name] = None  # the previous answer is gone before the next call, as a worker's last response is
+            started = time.perf_counter()
+            answers[name] = call()
+            times[name].append(time.perf_counter() - started)
+    return {name: (statistics.median(times[name]), answers[name]) for name in calls}
 
 
 def run(url: str, args: argparse.Namespace) -> str:
@@ -186,7 +191,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         f"{counts['standards']:,} standards, {counts['versions']:,} versions, {counts['items']:,} items; "
         f"a {args.lines:,}-line proposal as of {AS_OF}: {n:,} explicit-code lines "
         f"({m['same']:,} in the item's own unit), {d:,} description-only lines; "
-        f"median of {args.repeat} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
+        f"median of {args.repeat} interleaved rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
         "",
         "| measurement | lines | seconds | lines/s | vs floor | target | met |",
         "|---|---:|---:|---:|---:|:---:|:---:|",
@@ -224,10 +229,9 @@ def measure(url: str, count: int, seed: int, repeat: int) -> dict:
 
         service(explicit[:200]), service(described[:50]), http(), floor(db_engine, keyed[:200])  # warm caches, imports, jieba
         gc.freeze()  # as each gunicorn worker does once it has loaded the app (registry/gunicorn_conf.py)
-        floor_s, frame = median_of(repeat, lambda: floor(db_engine, keyed))
-        service_s, answer = median_of(repeat, lambda: service(explicit))
-        http_s, over_http = median_of(repeat, http)
-        described_s, described_answer = median_of(repeat, lambda: service(described))
+        measured = medians(repeat, {"floor": lambda: floor(db_engine, keyed), "service": lambda: service(explicit),
+                                    "http": http, "described": lambda: service(described)})
+        (floor_s, frame), (service_s, answer), (http_s, over_http), (described_s, described_answer) = measured.values()
         get_db().dispose()
     db_engine.dispose()
     assert over_http["summary"] == answer["summary"]
