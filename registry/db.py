@@ -76,12 +76,21 @@ class Database:
             self.write_engine.dispose()
 
 
+# The planner's defaults assume tables read from spinning disks, and a spare core to share a
+# query with. The registry's tables live in memory (random reads cost about what sequential ones
+# do: PostgreSQL's own advice for that case), and its many small concurrent requests gain nothing
+# from parallel workers. Measured on search at 50,000 standards: with the defaults, a category's
+# 800 documents were found by reading all 67,000 rows (36 ms; with these, 8 ms).
+POSTGRES_PLANNER_OPTIONS = "-c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+
+
 def _make_engine(url: str, *, immediate: bool) -> Engine:
     if not url.startswith("sqlite"):
         # Reads need no transaction of their own under READ COMMITTED (each statement has its
         # snapshot), and without BEGIN … ROLLBACK psycopg keeps its prepared statements.
         isolation = "READ COMMITTED" if immediate else "AUTOCOMMIT"
-        return create_engine(url, pool_pre_ping=True, isolation_level=isolation)
+        return create_engine(url, pool_pre_ping=True, isolation_level=isolation,
+                             connect_args={"options": POSTGRES_PLANNER_OPTIONS})
     database = url.split("///", 1)[-1]
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from itertools import islice
 
 from sqlalchemy import Connection, Engine, String, bindparam, text
@@ -221,12 +222,14 @@ class EmbeddedEngine:
         clause = " AND ".join(where) or "1 = 1"
         order = "score DESC, code, version" if groups else "code, version"
         params |= {"limit": query.page_size, "offset": query.offset}
-        if query.with_facets:
-            ranked, total, facets = self._ranked_with_facets(bool(groups), clause, score, order, params)
-        else:
-            ranked = self._rows(f"SELECT d.id, d.code, d.version, {score} AS score FROM {self._source(bool(groups))} WHERE {clause} "
-                                f"ORDER BY {order} LIMIT :limit OFFSET :offset", params)
-            ranked = [(row.id, row.score) for row in ranked]
+        with self._planned_each_time():
+            if query.with_facets:
+                ranked, total, facets = self._ranked_with_facets(bool(groups), bool(query.category), clause, score,
+                                                                 order, params)
+            else:
+                ranked = self._rows(f"SELECT d.id, d.code, d.version, {score} AS score FROM {self._source(bool(groups))} "
+                                    f"WHERE {clause} ORDER BY {order} LIMIT :limit OFFSET :offset", params)
+                ranked = [(row.id, row.score) for row in ranked]
         # A second statement: on PostgreSQL (autocommit reads) a document may change in between.
         # A replaced one comes back as it is now; one deleted meanwhile is left out.
         stored = self._documents([id_ for id_, _ in ranked])
@@ -241,13 +244,31 @@ class EmbeddedEngine:
             return SearchResult(len(hits), hits, {}, self.name)
         return SearchResult(total, hits, facets, self.name)
 
+    @contextmanager
+    def _planned_each_time(self):
+        """On PostgreSQL, run the search statements unprepared, so each is planned for its own words.
+
+        psycopg prepares a statement from its fifth run on, and PostgreSQL may then settle on a
+        generic plan, made without knowing how common the words are: a word in 5,000 documents
+        and one in 50 get the same plan (measured: one 5,000-match search 15 → 23 ms).
+        """
+        driver = None if self.sqlite else self.connection.connection.driver_connection
+        if driver is None:
+            yield
+            return
+        threshold, driver.prepare_threshold = driver.prepare_threshold, None
+        try:
+            yield
+        finally:
+            driver.prepare_threshold = threshold
+
     def _source(self, scored: bool, *, scan: bool = False) -> str:
         """The FROM clause: the documents, joined to SQLite's FTS table when scored. `scan`: on
         SQLite, read the table through no index but its rowid (see _ranked_with_facets)."""
         documents = "search_documents d" + (" NOT INDEXED" if scan and self.sqlite else "")
         return f"search_fts JOIN {documents} ON d.rid = search_fts.rowid" if scored and self.sqlite else documents
 
-    def _ranked_with_facets(self, scored: bool, clause: str, score: str, order: str, params: dict):
+    def _ranked_with_facets(self, scored: bool, by_category: bool, clause: str, score: str, order: str, params: dict):
         """One page of (id, score), the total and every facet, in one statement.
 
         The matches are counted by facet key, and those few rows summed per facet value in the
@@ -256,9 +277,13 @@ class EmbeddedEngine:
         straight off the table and takes its page in index order (LISTING_INDEXES), not by sorting
         every match. On SQLite the counts read the table in full: through a listing index, each of
         thousands of matches would cost a lookup in the table.
+
+        A listing by category is materialised too, on PostgreSQL: a category's documents lie
+        together in code order, so walking that order to the first twenty of them can read most
+        of the table first (measured: 10,883 rows for a page of 1,174 matches, 30 ms → 6 ms).
         """
         matches = f"{self._source(scored, scan=True)} WHERE {clause}"
-        if scored:
+        if scored or (by_category and not self.sqlite):
             shared = f"m AS MATERIALIZED (SELECT d.id, d.code, d.version, d.facet_key, {score} AS score FROM {matches}), "
             counted, paged = "SELECT facet_key, count(*) AS n FROM m GROUP BY facet_key", "m"
         else:
