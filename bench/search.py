@@ -19,7 +19,10 @@ Per database it generates the standards (bench/datagen.py) and then measures:
            sometimes of several), some with filters (field, category, kind, status,
            as_of), some with an empty q and filters only. The same SearchQuery objects
            (registry.search_index.build_query) go to EmbeddedEngine(conn).search and to
-           ClusterEngine.search, interleaved, alternating which goes first, after a warm-up.
+           ClusterEngine.search, interleaved, alternating which goes first, after a warm-up,
+           in `--rounds` rounds; each query's median across rounds is its time (a slow
+           moment of the machine then moves one round of one query, not the figures), and
+           p50/p95 are taken over those 200 medians. The report names the slowest queries.
            Both engines return the same shape (total, 20 hits with highlights, five facets),
            so the engine call is the whole cost of a search apart from HTTP. The same
            searches also run through GET /api/v1/search on two apps, one with SEARCH_URL
@@ -37,6 +40,7 @@ import random
 import statistics
 import time
 from datetime import date
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -174,7 +178,7 @@ def run(url: str, args: argparse.Namespace) -> str:
     ratio = (b["reindex_docs"] / b["reindex_s"]) / (b["raw_docs"] / b["raw_s"])
     parts = b["documents_s"] + b["segment_s"] + b["raw_s"]
     figure("reindex / raw bulk", ratio * 100, "%", target=50, better="higher")
-    engine_rows, api_rows, agree = result
+    engine_rows, api_rows, agree, slowest = result
     return "\n".join([
         f"### Search on {dialect} and OpenSearch {link.engine().cluster.version}",
         "",
@@ -187,6 +191,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         *engine_rows, *api_rows,
         "",
         agree,
+        *slowest,
         "",
         "| index build | documents | seconds | docs/s | vs raw bulk |",
         "|---|---:|---:|---:|---:|",
@@ -206,7 +211,7 @@ def run(url: str, args: argparse.Namespace) -> str:
     ])
 
 
-def queries(app, cluster_app, link, args) -> tuple[list[str], list[str], str]:
+def queries(app, cluster_app, link, args) -> tuple[list[str], list[str], str, list[str]]:
     """Engine-level then API-level latencies on the same queries, interleaved."""
     db = get_db()
     rng = random.Random(args.seed)
@@ -221,43 +226,68 @@ def queries(app, cluster_app, link, args) -> tuple[list[str], list[str], str]:
     today = clock.today()
     built = [search_index.build_query(case, today) for case in cases]
     cluster = link.engine()
-    times: dict[str, list[float]] = {"embedded": [], "opensearch": []}
     same_total = same_top = with_hits = 0
     with db.read() as session:
         embedded = EmbeddedEngine(session.connection())
-        sides = [("embedded", embedded.search), ("opensearch", cluster.search)]
-        for index, query in enumerate(built):
-            answers = {}
-            for name, call in sides if index % 2 == 0 else reversed(sides):
-                started = time.perf_counter()
-                answers[name] = call(query)
-                if index >= args.warmup:
-                    times[name].append(time.perf_counter() - started)
-            if index >= args.warmup:
-                a, b = answers["embedded"], answers["opensearch"]
-                same_total += a.total == b.total
-                if a.hits and b.hits:
-                    with_hits += 1
-                    same_top += a.hits[0].id == b.hits[0].id
-    engine_rows = _rows("engine", times)
-    api_times: dict[str, list[float]] = {"embedded": [], "opensearch": []}
-    clients = []
+        sides = {"embedded": embedded.search, "opensearch": cluster.search}
+        times, answers = _rounds(sides, built, args)
+        for index in range(args.warmup, len(built)):
+            a, b = answers["embedded"][index], answers["opensearch"][index]
+            same_total += a.total == b.total
+            if a.hits and b.hits:
+                with_hits += 1
+                same_top += a.hits[0].id == b.hits[0].id
+    engine_rows, slowest = _rows("engine", times), _slowest(times, cases[args.warmup:])
+    calls = {}
     for name, each in (("embedded", app), ("opensearch", cluster_app)):
         client = each.test_client()
         client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
-        clients.append((name, client))
-    for index, case in enumerate(cases):
-        url = "/api/v1/search?" + urlencode({k: str(v) for k, v in case.items()})
-        for name, client in clients if index % 2 == 0 else reversed(clients):
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-            assert response.status_code == 200 and response.json["engine"].startswith(name[:8]), response.data[:300]
-            if index >= args.warmup:
-                api_times[name].append(elapsed)
+        calls[name] = partial(_get, client, name)
+    api_times, _ = _rounds(calls, ["/api/v1/search?" + urlencode({k: str(v) for k, v in case.items()})
+                                   for case in cases], args)
     agree = (f"Same total on both engines: {same_total}/{args.queries}; same top hit: {same_top}/{with_hits} "
              f"queries with hits on both (scores differ: FTS5/ts_rank vs Lucene BM25; informational).")
-    return engine_rows, _rows("`GET /api/v1/search` (HTTP, informational)", api_times, target=False), agree
+    return engine_rows, _rows("`GET /api/v1/search` (HTTP, informational)", api_times, target=False), agree, slowest
+
+
+def _rounds(calls: dict, items: list, args: argparse.Namespace) -> tuple[dict[str, list[float]], dict[str, list]]:
+    """Each item to every call, round after round (`--rounds`), the calls' order alternating item
+    by item; the warm-up items in the first round only. Returns, per call, the median seconds of
+    each timed item across rounds (a slow moment of the machine moves one round of one item, not
+    the figure) and the first round's answers, by item."""
+    runs: dict[str, list[list[float]]] = {name: [[] for _ in items] for name in calls}
+    answers: dict[str, list] = {name: [] for name in calls}
+    for round_ in range(args.rounds):
+        for index, item in enumerate(items):
+            if round_ and index < args.warmup:
+                continue
+            for name in list(calls) if index % 2 == 0 else reversed(list(calls)):
+                started = time.perf_counter()
+                answer = calls[name](item)
+                runs[name][index].append(time.perf_counter() - started)
+                if round_ == 0:
+                    answers[name].append(answer)
+    return {name: [statistics.median(each) for each in runs[name][args.warmup:]] for name in calls}, answers
+
+
+def _get(client, name: str, url: str):
+    response = client.get(url)
+    assert response.status_code == 200 and response.json["engine"].startswith(name[:8]), response.data[:300]
+    return response
+
+
+def _slowest(times: dict[str, list[float]], cases: list[dict], count: int = 12) -> list[str]:
+    """The searches that decide each engine's p95 (the 10 slowest of 200, and the next)."""
+    lines = ["", f"The {count} slowest searches of each engine (ms, median of the rounds; its time on the other engine):", ""]
+    for name, other in (("embedded", "opensearch"), ("opensearch", "embedded")):
+        order = sorted(range(len(cases)), key=lambda i: -times[name][i])[:count]
+        lines.append(f"- {name}: " + "; ".join(
+            f"{times[name][i] * 1000:.1f} ({times[other][i] * 1000:.1f}) `{_described(cases[i])}`" for i in order))
+    return lines
+
+
+def _described(case: dict) -> str:
+    return " ".join(f"{k}={v}" for k, v in case.items())
 
 
 def _rows(label: str, times: dict[str, list[float]], target: bool = True) -> list[str]:
@@ -293,6 +323,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--standards", type=int, default=50_000, help="standards to generate (default 50000)")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per engine (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed queries first (default 20)")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="times each query runs on each engine; its median is kept (default 5)")
     parser.add_argument("--seed", type=int, default=2025, help="random seed of data and queries")
     parser.add_argument("--search-url", default="http://127.0.0.1:9201", help="the OpenSearch node")
     parser.add_argument("--alias", default="bench-standards", help="alias (and index prefix) to use and delete")
