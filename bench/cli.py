@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -52,6 +54,24 @@ def figure(name: str, value: float, unit: str, *, target: float | None = None, b
     """Record a figure of the benchmark and database now running."""
     FIGURES.append(Figure(_current["benchmark"], _current["database"], name, round(float(value), 4), unit,
                           target, better, required, gate))
+
+
+def interleaved(repeat: int, calls: dict[str, Callable], before: dict[str, Callable] | None = None
+                ) -> dict[str, tuple[float, object]]:
+    """name → (median seconds, last answer) of each call, run once per round, round after round:
+    a slow stretch of the machine then hits every side of a ratio alike, not one of them.
+    `before`: name → an untimed step before each of that call's runs (an emptied database)."""
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    answers: dict[str, object] = {}
+    for _ in range(repeat):
+        for name, call in calls.items():
+            answers[name] = None  # the previous answer is gone before the next call, as a worker's last response is
+            if before and name in before:
+                before[name]()
+            started = time.perf_counter()
+            answers[name] = call()
+            times[name].append(time.perf_counter() - started)
+    return {name: (statistics.median(times[name]), answers[name]) for name in calls}
 
 
 def parser_for(name: str, doc: str | None) -> argparse.ArgumentParser:

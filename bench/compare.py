@@ -40,7 +40,6 @@ import json
 import multiprocessing
 import os
 import random
-import statistics
 import time
 from datetime import date
 from decimal import Decimal
@@ -50,7 +49,7 @@ import pandas as pd
 from sqlalchemy import Float, and_, bindparam, cast, create_engine, or_, select
 from sqlalchemy.engine import make_url
 
-from bench.cli import figure, parser_for, run_each_database
+from bench.cli import figure, interleaved, parser_for, run_each_database
 from bench.datagen import generate, index_for_search
 from registry import create_app, units
 from registry.actor import Actor
@@ -149,20 +148,6 @@ def floor(engine, lines: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def medians(repeat: int, calls: dict) -> dict[str, tuple[float, object]]:
-    """name → (median seconds, last answer) of each call, run once per round, round after round:
-    a slow stretch of the machine then hits every side of a ratio alike, not one of them."""
-    times: dict[str, list[float]] = {name: [] for name in calls}
-    answers: dict[str, object] = {}
-    for _ in range(repeat):
-        for name, call in calls.items():
-            answers[name] = None  # the previous answer is gone before the next call, as a worker's last response is
-            started = time.perf_counter()
-            answers[name] = call()
-            times[name].append(time.perf_counter() - started)
-    return {name: (statistics.median(times[name]), answers[name]) for name in calls}
-
-
 def run(url: str, args: argparse.Namespace) -> str:
     dialect = make_url(url).get_backend_name()
     started = time.perf_counter()
@@ -229,7 +214,7 @@ def measure(url: str, count: int, seed: int, repeat: int) -> dict:
 
         service(explicit[:200]), service(described[:50]), http(), floor(db_engine, keyed[:200])  # warm caches, imports, jieba
         gc.freeze()  # as each gunicorn worker does once it has loaded the app (registry/gunicorn_conf.py)
-        measured = medians(repeat, {"floor": lambda: floor(db_engine, keyed), "service": lambda: service(explicit),
+        measured = interleaved(repeat, {"floor": lambda: floor(db_engine, keyed), "service": lambda: service(explicit),
                                     "http": http, "described": lambda: service(described)})
         (floor_s, frame), (service_s, answer), (http_s, over_http), (described_s, described_answer) = measured.values()
         get_db().dispose()

@@ -5,7 +5,7 @@
 Per database: a fresh schema with the bundled taxonomy, and an .xlsx in the template's layout
 with --rows rows (one standard of two items per two rows, every column of the template filled
 the way departments fill it: Chinese kind, field, category, region and department names,
-conditions and components as text). Measured, each --repeat times after a warm-up run (median), every import on an emptied
+conditions and components as text). Measured in --repeat interleaved rounds after a warm-up round (median), each check and import on an emptied
 registry:
 
   floor    pandas.read_excel of the workbook (openpyxl engine, every cell as text): reading
@@ -23,15 +23,13 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import statistics
-import time
 
 import pandas as pd
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.cli import figure, parser_for, run_each_database
+from bench.cli import figure, interleaved, parser_for, run_each_database
 from bench.datagen import prepare_schema
 from registry import create_app
 from registry.actor import Actor
@@ -90,17 +88,12 @@ def run(url: str, args: argparse.Namespace) -> str:
         get_db().dispose()
         prepare_schema(url)
 
-    timings = {}
+    calls = {"floor": floor, "check": check, "import": full_import}
     with app.app_context():
-        for name, call in (("floor", floor), ("check", check), ("import", full_import)):
-            runs = []
-            for _ in range(args.repeat + 1):  # the first run warms up (imports, caches) and is dropped
-                if name == "import":
-                    fresh()
-                started = time.perf_counter()
-                call()
-                runs.append(time.perf_counter() - started)
-            timings[name] = statistics.median(runs[1:])
+        # Each on an empty registry (events cannot be deleted); one untimed round warms up imports and caches.
+        emptied = {"check": fresh, "import": fresh}
+        interleaved(1, calls, emptied)
+        timings = {name: seconds for name, (seconds, _) in interleaved(args.repeat, calls, emptied).items()}
         with get_db().read() as session:
             standards = session.scalar(select(func.count()).select_from(Standard))
         get_db().dispose()
@@ -115,7 +108,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         f"### Excel import on {dialect}",
         "",
         f"{args.rows:,} rows ({standards:,} standards of two items), {len(data) / 1024 / 1024:.1f} MB .xlsx; median "
-        f"of {args.repeat}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
+        f"of {args.repeat} interleaved rounds; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
         "",
         "| step | seconds | rows/s | vs floor |",
         "|---|---:|---:|---:|",

@@ -12,7 +12,7 @@ item rows in force on 2025-03-01) and appends `--events` events (datagen.add_eve
             same select (same columns, joins, in-force filter and order, built here with
             the same column types) then DataFrame.to_csv(io.StringIO()). pandas materialises
             everything, in C where it can; it is the natural "export a table" floor for time.
-            Times (median of --repeat, no tracing) and, in separate runs, the peak of
+            Times (median of --repeat interleaved rounds, no tracing) and, in separate runs, the peak of
             tracemalloc (started just before, so only what the export allocates in Python
             counts; the database's own buffers are not Python memory on either side).
             Peaks are also taken after 25,000, 50,000 and 100,000 rows (the stream stopped
@@ -30,17 +30,17 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import statistics
 import time
 import tracemalloc
 from datetime import date
+from functools import partial
 from itertools import islice
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bench.cli import figure, parser_for, run_each_database
+from bench.cli import figure, interleaved, parser_for, run_each_database
 from bench.datagen import add_events, generate
 from registry import create_app, sync_formats
 from registry.actor import Actor
@@ -77,15 +77,6 @@ def pandas_csv(limit: int | None = None) -> int:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.tell()
-
-
-def timed(repeat: int, call, *args) -> tuple[float, int]:
-    times, size = [], 0
-    for _ in range(repeat):
-        started = time.perf_counter()
-        size = call(*args)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), size
 
 
 def peak(call, *args) -> float:
@@ -138,13 +129,14 @@ def run(url: str, args: argparse.Namespace) -> str:
                  "pandas `read_sql` + `to_csv(StringIO)`": (pandas_csv,)}
         for call, *rest in sides.values():  # warm-up: imports, statement caches, the OS page cache
             call(*rest, 1000)
-        times = {name: timed(args.repeat, *side) for name, side in sides.items()}
+        times = interleaved(args.repeat, {name: partial(*side) for name, side in sides.items()})
         peaks = {name: peak(*side) for name, side in sides.items()}
         sizes = SIZES if rows >= SIZES[-1] else (rows // 4, rows // 2, rows)  # quick runs: quarter, half, all
         by_size = {size: {name: peak(*side, size) for name, side in sides.items()} for size in sizes}
         feed_in_process(PAGE)
-        feed_s, (events, pages) = timed(args.repeat, feed_in_process, PAGE)
-        http_s, (http_events, _) = timed(args.repeat, feed_over_http, client, PAGE)
+        feeds = interleaved(args.repeat, {"in process": partial(feed_in_process, PAGE),
+                                          "HTTP": partial(feed_over_http, client, PAGE)})
+        (feed_s, (events, pages)), (http_s, (http_events, _)) = feeds["in process"], feeds["HTTP"]
         get_db().dispose()
     base_s = times["pandas `read_sql` + `to_csv(StringIO)`"][0]
     names = list(sides)
@@ -153,7 +145,7 @@ def run(url: str, args: argparse.Namespace) -> str:
         f"### Snapshot and change feed on {dialect}",
         "",
         f"{counts['standards']:,} standards, {counts['items']:,} items, {rows:,} item rows in force on {AS_OF}, "
-        f"{counts['events']:,} events; median of {args.repeat} runs, peaks from separate traced runs; "
+        f"{counts['events']:,} events; median of {args.repeat} interleaved rounds, peaks from separate traced runs; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.",
         "",
         f"| full snapshot ({rows:,} rows) | seconds | rows/s | output MB (pandas: characters) | peak MB | time vs pandas | within 2× |",
