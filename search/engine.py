@@ -79,12 +79,15 @@ def tokens_of(document: dict) -> tuple[str, str]:
     """The segmented title and body an engine indexes (space-separated tokens).
 
     Segmentation is the costly step of indexing, so it happens once: the tokens travel in
-    the document (outbox rows, the embedded index's stored copy) to every engine after.
+    the document (outbox rows, the embedded index's stored copy) to every engine after, with
+    the segmentation that cut them. Tokens cut another way (an outbox row written before a
+    new dictionary was deployed) are cut again: they would no longer meet today's queries.
     """
     tokens = document.get("tokens")
-    if not tokens:
+    if not tokens or tokens.get("segmentation") != text.segmentation_version():
         tokens = document["tokens"] = {"title": " ".join(text.index_tokens(document["title"])),
-                                       "body": " ".join(text.index_tokens(document["body"]))}
+                                       "body": " ".join(text.index_tokens(document["body"])),
+                                       "segmentation": text.segmentation_version()}
     return tokens["title"], tokens["body"]
 
 

@@ -62,6 +62,20 @@ def test_deletes_honour_external_versions_and_repeat_harmlessly(app, client):
     assert engine.versions() == {}
 
 
+def test_an_outbox_row_cut_with_an_older_dictionary_is_cut_again_when_sent(app, client, cluster_url, backend):
+    link = _link(app)
+    link.url, link._engine = "http://127.0.0.1:9", None  # the cluster is away while the standard is written
+    assert client.post("/api/v1/standards", json=standard_payload()).status_code == 201
+    with app.app_context(), get_db().write() as session:  # …and a new dictionary is deployed before it returns
+        for entry in session.scalars(select(OutboxEntry)):
+            entry.document = entry.document | {"tokens": {"title": "旧", "body": "旧", "segmentation": "older"}}
+    link.url, link._engine = cluster_url, None
+    link.recovered()
+    assert app.test_cli_runner().invoke(args=["registry", "search", "sync"]).exit_code == 0
+    found = client.get("/api/v1/search", query_string={"q": "会议费", "status": "draft"}).json
+    assert found["engine"] == backend and [h["code"] for h in found["hits"]] == ["SP-TEST-MEETING"]
+
+
 def test_reindex_builds_a_new_index_and_swaps_the_alias(seeded, client):
     link = _link(seeded)
     engine = link.engine()
