@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole suite on SQLite and on a real PostgreSQL server (installed and started by
-# scripts/postgres.sh), with the search contract also on a real OpenSearch node and a real Elasticsearch
-# node (started by scripts/opensearch/start.sh and scripts/elasticsearch/start.sh), then (under CI=true)
+# scripts/postgres.sh), with the search contract also on a real OpenSearch node and real Elasticsearch 8
+# and 9 nodes (started by scripts/opensearch/start.sh and scripts/elasticsearch/start.sh), then (under CI=true)
 # the benchmark gate. Extra arguments go to pytest.
 # With CI=true a missing service fails the run.
 set -euo pipefail
@@ -30,6 +30,15 @@ if [ -z "${REGISTRY_TEST_ELASTICSEARCH_URL:-}" ]; then
     export REGISTRY_TEST_ELASTICSEARCH_URL=$url
   else
     echo "warning: could not start Elasticsearch; its tests will be skipped (and fail under CI=true)" >&2
+  fi
+fi
+
+# Elasticsearch 9 (a JDK 21+ runs it: the machine's Temurin 25), on port 9203.
+if [ -z "${REGISTRY_TEST_ELASTICSEARCH9_URL:-}" ]; then
+  if url=$(ELASTICSEARCH_VERSION=9.2.0 scripts/elasticsearch/start.sh 9203 | tail -n 1); then
+    export REGISTRY_TEST_ELASTICSEARCH9_URL=$url
+  else
+    echo "warning: could not start Elasticsearch 9; its tests will be skipped (and fail under CI=true)" >&2
   fi
 fi
 

@@ -68,25 +68,33 @@ def backend(request) -> str:
     return request.param
 
 
+def _cluster_url(variable: str, name: str, start: str) -> str:
+    url = os.environ.get(variable)
+    if not url:
+        require_service(f"{name} not configured: run `export {variable}=$({start} | tail -1)`")
+    return url
+
+
 @pytest.fixture(scope="session")
 def opensearch_url() -> str:
-    url = os.environ.get("REGISTRY_TEST_OPENSEARCH_URL")
-    if not url:
-        require_service("OpenSearch not configured: run `export REGISTRY_TEST_OPENSEARCH_URL=$(scripts/opensearch/start.sh | tail -1)`")
-    return url
+    return _cluster_url("REGISTRY_TEST_OPENSEARCH_URL", "OpenSearch", "scripts/opensearch/start.sh")
 
 
 @pytest.fixture(scope="session")
 def elasticsearch_url() -> str:
-    url = os.environ.get("REGISTRY_TEST_ELASTICSEARCH_URL")
-    if not url:
-        require_service("Elasticsearch not configured: run "
-                        "`export REGISTRY_TEST_ELASTICSEARCH_URL=$(scripts/elasticsearch/start.sh | tail -1)`")
-    return url
+    return _cluster_url("REGISTRY_TEST_ELASTICSEARCH_URL", "Elasticsearch 8", "scripts/elasticsearch/start.sh")
 
 
-# Backends that are SQLite plus a real search cluster (tests/search runs on them): backend → its URL fixture.
-CLUSTERS = {"opensearch": "opensearch_url", "elasticsearch": "elasticsearch_url"}
+@pytest.fixture(scope="session")
+def elasticsearch9_url() -> str:
+    return _cluster_url("REGISTRY_TEST_ELASTICSEARCH9_URL", "Elasticsearch 9",
+                        "ELASTICSEARCH_VERSION=9.2.0 scripts/elasticsearch/start.sh 9203")
+
+
+# Backends that are SQLite plus a real search cluster (tests/search runs on them): backend → its URL
+# fixture, and the engine its searches report (Elasticsearch 8 and 9 are one engine to the registry).
+CLUSTERS = {"opensearch": "opensearch_url", "elasticsearch": "elasticsearch_url", "elasticsearch9": "elasticsearch9_url"}
+CLUSTER_ENGINES = {"opensearch": "opensearch", "elasticsearch": "elasticsearch", "elasticsearch9": "elasticsearch"}
 
 
 @pytest.fixture
@@ -97,7 +105,7 @@ def cluster_url(backend, request) -> str:
 
 @pytest.fixture
 def app(backend, database_urls, request):
-    """The app on a clean database; backends "opensearch" and "elasticsearch" are SQLite plus a real node."""
+    """The app on a clean database; the CLUSTERS backends are SQLite plus a real node."""
     config = {"TESTING": True}
     if backend in CLUSTERS:
         config |= {"SEARCH_URL": request.getfixturevalue(CLUSTERS[backend]),

@@ -1,11 +1,13 @@
 /*
- * A single-node Elasticsearch 8.19.x for tests, started from Maven Central jars (no distribution, no Docker).
+ * A single-node Elasticsearch (8.19.x, or 9.x on Java 21+) for tests, started from Maven Central jars (no
+ * distribution, no Docker).
  *
- *   javac -d "$CLASSES" -cp "$ELASTICSEARCH_HOME/lib/*" scripts/elasticsearch/EmbeddedElasticsearch.java
+ *   javac -d "$CLASSES" -cp "$ELASTICSEARCH_HOME/lib/*" scripts/elasticsearch/EmbeddedElasticsearch.java \
+ *         scripts/elasticsearch/ClasspathPluginsService.java
  *   java -Xms512m -Xmx512m -cp "$CLASSES:$ELASTICSEARCH_HOME/lib/*" org.elasticsearch.node.EmbeddedElasticsearch \
  *        <home-dir> <http-port> [setting=value ...]
  *
- * (Java 17; scripts/elasticsearch/start.sh does all of this for you.)
+ * (scripts/elasticsearch/start.sh does all of this for you, with Java 17 for 8.x and 21+ for 9.x.)
  *
  * <home-dir> is the node's path.home: config/ (a generated log4j2.properties), data/ and logs/ live under
  * it, so a stop and a start on the same home keep the indices. The node listens on 127.0.0.1 only,
@@ -17,12 +19,13 @@
  * - Elastic publishes the server and the transport-netty4 plugin to Maven Central, not the other modules of
  *   its distribution (analysis-common, rest-root, x-pack, ...), and a plugin jar is a Java module meant for
  *   a plugin layer above the server module. Elasticsearch's own integration tests run nodes with plugins
- *   taken from the classpath: the test framework's MockNode with a MockPluginsService. MockNode itself cannot
- *   be used here: building it initialises ESTestCase, whose bootstrap refuses to run as root (CI runs as
- *   root) and turns on test-only JVM settings. So this class does what MockNode does, without the test case:
- *   it sits in Node's package (NodeConstruction and NodeServiceProvider are package-private there), which is
- *   why it must be compiled onto the classpath rather than run in source-file mode. No mock service is
- *   installed: search, transport, HTTP and the rest are the server's own.
+ *   taken from the classpath (the test framework's MockNode). MockNode itself cannot be used here: building it
+ *   initialises ESTestCase, whose bootstrap refuses to run as root (CI runs as root) and turns on test-only
+ *   JVM settings, and the framework is not published for 9.x. So this class builds the Node itself, with
+ *   ClasspathPluginsService (beside it) serving the plugin classes: it sits in Node's package
+ *   (NodeConstruction and NodeServiceProvider are package-private there), which is why it must be compiled
+ *   onto the classpath rather than run in source-file mode. No mock service is installed: search,
+ *   transport, HTTP and the rest are the server's own.
  * - GET / (the banner clients probe to tell Elasticsearch from OpenSearch) lives in the distribution's
  *   rest-root module; RootEndpointPlugin answers it from the same sources (Build, cluster state).
  * - Without analysis-common the cluster has the built-in analyzers (standard, whitespace, keyword, ...), the
@@ -56,7 +59,7 @@ import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.env.Environment;
 import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.plugins.ActionPlugin;
-import org.elasticsearch.plugins.MockPluginsService;
+import org.elasticsearch.plugins.ClasspathPluginsService;
 import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.plugins.PluginsLoader;
 import org.elasticsearch.plugins.PluginsService;
@@ -76,7 +79,7 @@ public class EmbeddedElasticsearch {
             super(NodeConstruction.prepareConstruction(environment, null, new NodeServiceProvider() {
                 @Override
                 PluginsService newPluginService(Environment env, PluginsLoader pluginsLoader) {
-                    return new MockPluginsService(env.settings(), env, classpathPlugins);
+                    return new ClasspathPluginsService(env.settings(), env, classpathPlugins);
                 }
             }, /* forbidPrivateIndexSettings */ true));
         }

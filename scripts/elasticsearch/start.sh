@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Start a real single-node Elasticsearch 8.19.21 on 127.0.0.1:<port> (default 9202) for tests, from Maven
-# Central jars (no Docker, no distribution tarball), and print its URL as the LAST line of stdout:
+# Start a real single-node Elasticsearch (8.19.21; ELASTICSEARCH_VERSION=9.2.0 for 9.x) on 127.0.0.1:<port>
+# (default 9202) for tests, from Maven Central jars (no Docker, no distribution tarball), and print its URL
+# as the LAST line of stdout:
 #
 #   export REGISTRY_TEST_ELASTICSEARCH_URL=$(scripts/elasticsearch/start.sh | tail -1)
 #   scripts/elasticsearch/start.sh [--clean] [port]
@@ -9,23 +10,20 @@
 # stop.sh/start.sh of the same port (the data dir is $ELASTICSEARCH_HOME/run-<port>/data); --clean stops a
 # running node on that port and wipes its run dir first.
 #
-# Environment: ELASTICSEARCH_HOME (jar cache + run dirs, default ~/.cache/standards-registry/elasticsearch-8.19.21),
-# ELASTICSEARCH_HEAP (default 512m), ELASTICSEARCH_START_TIMEOUT (seconds, default 120),
-# ELASTICSEARCH_EXTRA_SETTINGS (space-separated key=value node settings), JAVA_HOME (default: Java 17).
+# Environment: ELASTICSEARCH_VERSION (default 8.19.21), ELASTICSEARCH_HOME (jar cache + run dirs, default
+# ~/.cache/standards-registry/elasticsearch-<version>), ELASTICSEARCH_HEAP (default 512m),
+# ELASTICSEARCH_START_TIMEOUT (seconds, default 120), ELASTICSEARCH_EXTRA_SETTINGS (space-separated
+# key=value node settings), JAVA_HOME (default: Java 17) or, for 9.x, ELASTICSEARCH_JAVA_HOME (JDK 21+).
 set -euo pipefail
 
 NODE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ELASTICSEARCH_VERSION=8.19.21
-NODE_KIND=elasticsearch
-NODE_TITLE="Elasticsearch $ELASTICSEARCH_VERSION"
-NODE_HOME=${ELASTICSEARCH_HOME:-$HOME/.cache/standards-registry/elasticsearch-$ELASTICSEARCH_VERSION}
-NODE_LAUNCHER=EmbeddedElasticsearch.java
-NODE_MAIN=org.elasticsearch.node.EmbeddedElasticsearch  # in Node's package: it must be compiled
+# shellcheck source=node.sh
+. "$NODE_DIR/node.sh"
 NODE_NEEDS_JAVAC=true
 NODE_JVM_OPTS=()
 NODE_HEAP=${ELASTICSEARCH_HEAP:-512m}
 NODE_TIMEOUT=${ELASTICSEARCH_START_TIMEOUT:-120}
-NODE_HELP_LINES=14
+NODE_HELP_LINES=16
 NODE_EXTRA_SETTINGS=${ELASTICSEARCH_EXTRA_SETTINGS:-}
 # shellcheck source-path=SCRIPTDIR source=../lib/java-node.sh
 . "$NODE_DIR/../lib/java-node.sh"

@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # Stop the Elasticsearch node that scripts/elasticsearch/start.sh started on <port> (default 9202) and wait
-# for its process to exit. Its data stays in $ELASTICSEARCH_HOME/run-<port>/ (start.sh brings it back);
-# --clean also wipes that run dir.
+# for its process to exit; give it the ELASTICSEARCH_VERSION the node was started with (e.g. 9.2.0). Its
+# data stays in $ELASTICSEARCH_HOME/run-<port>/ (start.sh brings it back); --clean also wipes that run dir.
 #
 #   scripts/elasticsearch/stop.sh [--clean] [port]
 set -euo pipefail
 
 NODE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ELASTICSEARCH_VERSION=8.19.21
-NODE_KIND=elasticsearch
-NODE_TITLE="Elasticsearch $ELASTICSEARCH_VERSION"
-NODE_HOME=${ELASTICSEARCH_HOME:-$HOME/.cache/standards-registry/elasticsearch-$ELASTICSEARCH_VERSION}
-NODE_MAIN=org.elasticsearch.node.EmbeddedElasticsearch
+# shellcheck source=node.sh
+. "$NODE_DIR/node.sh"
 NODE_STOP_TIMEOUT=${ELASTICSEARCH_STOP_TIMEOUT:-60}
 NODE_HELP_LINES=6
 # shellcheck source-path=SCRIPTDIR source=../lib/java-node.sh

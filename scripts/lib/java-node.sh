@@ -8,9 +8,12 @@
 #   NODE_HOME          jar cache (lib/), compiled launcher (classes-<hash>/) and run dirs (run-<port>/)
 #   NODE_DIR           the directory of pom.xml and the launcher source
 #   NODE_LAUNCHER      the launcher's source file in NODE_DIR, e.g. EmbeddedOpenSearch.java
+#   NODE_SOURCES       (array, optional) every source file in NODE_DIR to compile; default: the launcher
 #   NODE_MAIN          its main class (the launcher's file name without .java when it has no package)
 #   NODE_NEEDS_JAVAC   true when the launcher cannot run in Java's source-file mode
+#   NODE_MAVEN_ARGS    (array, optional) extra arguments to mvn, e.g. -Dversion=… (part of the jars' stamp)
 #   NODE_JVM_OPTS      (array) the flavour's own -D options
+#   NODE_LOCALE_PROVIDERS  java.locale.providers (default SPI,COMPAT; Java 23+ has no COMPAT)
 #   NODE_HEAP, NODE_TIMEOUT, NODE_STOP_TIMEOUT, NODE_EXTRA_SETTINGS
 #
 # and defines node_answers (true when a node of its kind answers on $URL). Then: node_args, and
@@ -78,14 +81,14 @@ node_java() {
 # --- jars (cached; re-resolved only when pom.xml changes) -------------------------------------------
 node_resolve_jars() {
   local stamp started
-  stamp=$(sha256sum "$NODE_DIR/pom.xml" | cut -d' ' -f1)
+  stamp=$( (cat "$NODE_DIR/pom.xml"; echo ${NODE_MAVEN_ARGS[@]+"${NODE_MAVEN_ARGS[@]}"}) | sha256sum | cut -d' ' -f1)
   if [ -f "$LIB/.resolved" ] && [ "$(cat "$LIB/.resolved")" = "$stamp" ]; then return 0; fi
   command -v mvn >/dev/null 2>&1 || apt_install maven
   log "resolving $NODE_TITLE jars from Maven Central into $LIB (first time: ~15-60 s)…"
   started=$SECONDS
   rm -rf "$LIB.tmp"
   if ! mvn -q -B -l "$NODE_HOME/mvn.log" -f "$NODE_DIR/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$LIB.tmp" -DincludeScope=runtime >/dev/null 2>&1; then
+      -DoutputDirectory="$LIB.tmp" -DincludeScope=runtime ${NODE_MAVEN_ARGS[@]+"${NODE_MAVEN_ARGS[@]}"} >/dev/null 2>&1; then
     log "mvn failed; its log ($NODE_HOME/mvn.log):"
     tail -n 40 "$NODE_HOME/mvn.log" >&2
     exit 1
@@ -99,7 +102,8 @@ node_resolve_jars() {
 # The launcher is compiled once (cached by its hash and the jars'); that saves ~3 s per start over Java's
 # source-file mode, which is the fallback without javac when the launcher allows it.
 node_compile_launcher() {
-  local javac="$JAVA_HOME/bin/javac" src_hash classes
+  local javac="$JAVA_HOME/bin/javac" src_hash classes sources=()
+  for source in "${NODE_SOURCES[@]:-$NODE_LAUNCHER}"; do sources+=("$NODE_DIR/$source"); done
   LAUNCH=("$NODE_DIR/$NODE_LAUNCHER")
   CP="$LIB/*"
   if [ ! -x "$javac" ]; then
@@ -107,12 +111,12 @@ node_compile_launcher() {
     log "javac not found in $JAVA_HOME; $NODE_LAUNCHER must be compiled"
     exit 1
   fi
-  src_hash=$(cat "$NODE_DIR/$NODE_LAUNCHER" "$LIB/.resolved" | sha256sum | cut -c1-16)
+  src_hash=$(cat "${sources[@]}" "$LIB/.resolved" | sha256sum | cut -c1-16)
   classes="$NODE_HOME/classes-$src_hash"
   if [ ! -d "$classes" ]; then
     rm -rf "$NODE_HOME"/classes-*
     mkdir -p "$classes.tmp"
-    if ! "$javac" -nowarn -d "$classes.tmp" -cp "$LIB/*" "$NODE_DIR/$NODE_LAUNCHER" >&2; then
+    if ! "$javac" -nowarn -d "$classes.tmp" -cp "$LIB/*" "${sources[@]}" >&2; then
       rm -rf "$classes.tmp"
       [ "$NODE_NEEDS_JAVAC" = true ] || return 0
       log "could not compile $NODE_LAUNCHER"
@@ -166,7 +170,7 @@ node_start() {
     setsid nohup "$JAVA" \
       -Xms"$NODE_HEAP" -Xmx"$NODE_HEAP" \
       -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError -XX:-OmitStackTraceInFastThrow \
-      -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$RUN/tmp" -Djava.locale.providers=SPI,COMPAT \
+      -Dfile.encoding=UTF-8 -Djava.io.tmpdir="$RUN/tmp" -Djava.locale.providers="${NODE_LOCALE_PROVIDERS:-SPI,COMPAT}" \
       -Djna.nosys=true \
       -Dio.netty.noUnsafe=true -Dio.netty.noKeySetOptimization=true -Dio.netty.recycler.maxCapacityPerThread=0 \
       -Dlog4j.shutdownHookEnabled=false -Dlog4j2.disable.jmx=true \

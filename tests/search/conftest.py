@@ -1,7 +1,8 @@
-"""Search tests run on every engine: embedded SQLite and PostgreSQL, a real OpenSearch and a real Elasticsearch node."""
+"""Search tests run on every engine: embedded SQLite and PostgreSQL, a real OpenSearch node and real
+Elasticsearch 8 and 9 nodes."""
 import pytest
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "opensearch", "elasticsearch"])
+@pytest.fixture(params=["sqlite", "postgresql", "opensearch", "elasticsearch", "elasticsearch9"])
 def backend(request) -> str:
     return request.param

@@ -1,4 +1,4 @@
-"""The cluster engine's own duties, on OpenSearch and Elasticsearch: outbox, external versions, reindex, outages."""
+"""The cluster engine's own duties, on OpenSearch and Elasticsearch 8 and 9: outbox, external versions, reindex, outages."""
 from __future__ import annotations
 
 import pytest
@@ -8,9 +8,10 @@ from registry import search_index
 from registry.db import get_db
 from registry.models import OutboxEntry
 from search.embedded import EmbeddedEngine
+from tests.conftest import CLUSTER_ENGINES, CLUSTERS
 from tests.factories import standard_payload
 
-pytestmark = pytest.mark.parametrize("backend", ["opensearch", "elasticsearch"])
+pytestmark = pytest.mark.parametrize("backend", list(CLUSTERS))
 
 
 def _link(app):
@@ -34,7 +35,7 @@ def test_changes_reach_the_cluster_through_the_outbox(app, client, backend):
     cluster = _link(app).engine().versions()
     assert cluster == _database_versions(app) == {"SP-TEST-MEETING/v1": cluster["SP-TEST-MEETING/v1"]}
     health = client.get("/health").json["search"]
-    assert (health["engine"], health["state"], health["outbox"]["pending"]) == (backend, "green", 0)
+    assert (health["engine"], health["state"], health["outbox"]["pending"]) == (CLUSTER_ENGINES[backend], "green", 0)
 
 
 def test_an_older_document_never_replaces_a_newer_one(app, client):
@@ -73,7 +74,7 @@ def test_an_outbox_row_cut_with_an_older_dictionary_is_cut_again_when_sent(app, 
     link.recovered()
     assert app.test_cli_runner().invoke(args=["registry", "search", "sync"]).exit_code == 0
     found = client.get("/api/v1/search", query_string={"q": "会议费", "status": "draft"}).json
-    assert found["engine"] == backend and [h["code"] for h in found["hits"]] == ["SP-TEST-MEETING"]
+    assert found["engine"] == CLUSTER_ENGINES[backend] and [h["code"] for h in found["hits"]] == ["SP-TEST-MEETING"]
 
 
 def test_reindex_builds_a_new_index_and_swaps_the_alias(seeded, client):

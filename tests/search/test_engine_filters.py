@@ -5,11 +5,12 @@ from registry import search_index
 from registry.db import get_db
 from search.embedded import EmbeddedEngine
 from search.engine import SearchQuery
+from tests.conftest import CLUSTERS
 
 
 def _search(app, backend: str, query: SearchQuery) -> list[tuple[str, str]]:
     with app.app_context():
-        if backend in ("opensearch", "elasticsearch"):
+        if backend in CLUSTERS:
             result = search_index.cluster_link().engine().search(query)
         else:
             with get_db().read() as session:

@@ -1,6 +1,7 @@
 """Search behaviour every engine must show: relevance, filters, facets, highlights, freshness."""
 from __future__ import annotations
 
+from tests.conftest import CLUSTER_ENGINES
 from tests.factories import standard_payload
 from tests.search.relevance_cases import CASES
 
@@ -23,8 +24,7 @@ def test_relevance_cases(seeded, client):
     assert len(CASES) >= 30
 
 
-ENGINES = {"sqlite": "embedded-sqlite", "postgresql": "embedded-postgresql", "opensearch": "opensearch",
-           "elasticsearch": "elasticsearch"}
+ENGINES = {"sqlite": "embedded-sqlite", "postgresql": "embedded-postgresql"} | CLUSTER_ENGINES
 
 
 def test_hits_carry_facets_and_highlights(seeded, client, backend):
