@@ -252,10 +252,10 @@ class EmbeddedEngine:
         generic plan, made without knowing how common the words are: a word in 5,000 documents
         and one in 50 get the same plan (measured: one 5,000-match search 15 → 23 ms).
         """
-        driver = None if self.sqlite else self.connection.connection.driver_connection
-        if driver is None:
+        if self.sqlite:
             yield
             return
+        driver = self.connection.connection.driver_connection
         threshold, driver.prepare_threshold = driver.prepare_threshold, None
         try:
             yield
