@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
-from registry.db import get_db
+from registry.db import _make_engine, get_db
 from search.embedded import EmbeddedEngine
 from search.engine import SearchQuery
+from tests.conftest import require_service
 
 
 @pytest.mark.parametrize("backend", ["postgresql"])
@@ -30,3 +32,18 @@ def test_connections_plan_for_tables_in_memory(seeded, backend):
     with seeded.app_context(), get_db().read() as session:
         assert session.execute(text("SHOW random_page_cost")).scalar() == "1.1"
         assert session.execute(text("SHOW max_parallel_workers_per_gather")).scalar() == "0"
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_options_in_the_url_still_apply_and_win(database_urls, backend):
+    if database_urls["postgresql"] is None:
+        require_service("PostgreSQL not configured: run `export REGISTRY_TEST_POSTGRES_URL=$(scripts/postgres.sh | tail -1)`")
+    url = make_url(database_urls["postgresql"]).update_query_dict({"options": "-c random_page_cost=2 -c work_mem=8MB"})
+    engine = _make_engine(url.render_as_string(hide_password=False), immediate=False)
+    try:
+        with engine.connect() as connection:
+            shown = [connection.execute(text(f"SHOW {name}")).scalar()
+                     for name in ("random_page_cost", "work_mem", "max_parallel_workers_per_gather")]
+        assert shown == ["2", "8MB", "0"]
+    finally:
+        engine.dispose()
