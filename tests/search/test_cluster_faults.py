@@ -23,7 +23,7 @@ SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
 def _node(backend: str, action: str, url: str, version: str) -> None:
     """Stop or start the node with the repo's scripts (those of its flavour, for its version)."""
     flavour = CLUSTER_ENGINES[backend]
-    environment = os.environ | {f"{flavour.upper()}_VERSION": version}
+    environment = os.environ | ({"ELASTICSEARCH_VERSION": version} if flavour == "elasticsearch" else {})
     subprocess.run([str(SCRIPTS / flavour / f"{action}.sh"), str(urlparse(url).port)], check=True,
                    capture_output=True, timeout=240, env=environment)
 
